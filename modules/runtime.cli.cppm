@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+// Interface unit of runtime.cli; the code lives in runtime/cli.hpp (see modules/README.md).
+module;
+#define RUNTIME_GMF 1
+#include "runtime/cli.hpp"
+#undef RUNTIME_GMF
+export module runtime.cli;
+import runtime.error;
+import runtime.env;
+#define RUNTIME_MODULE 1
+#if RUNTIME_ATTACH_TO_GLOBAL_MODULE
+extern "C++" {
+#endif
+#include "runtime/cli.hpp"
+#if RUNTIME_ATTACH_TO_GLOBAL_MODULE
+}
+#endif

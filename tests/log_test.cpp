@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: MIT
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+#if RUNTIME_USE_MODULES
+import runtime.log;
+#else
+#include <runtime/log.hpp>
+#endif
+
+namespace lg = runtime::log;
+
+namespace {
+
+struct capture {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  lg::sink sink() {
+    return [this](lg::level, std::string_view line) {
+      std::lock_guard lock(mu);
+      lines.emplace_back(line);
+    };
+  }
+};
+
+lg::config make(std::string_view spec, lg::format f, capture& cap) {
+  lg::config c;
+  c.levels = *lg::filter::parse(spec);
+  c.format_ = f;
+  c.color = false;
+  c.timestamps = false;
+  c.output = cap.sink();
+  return c;
+}
+
+struct counted {
+  int* count;
+};
+std::string to_string(const counted& c) {
+  ++*c.count;
+  return "counted";
+}
+
+using env_map = std::map<std::string, std::string, std::less<>>;
+auto lookup_in(const env_map& m) {
+  return [&m](std::string_view k) -> std::optional<std::string_view> {
+    auto it = m.find(k);
+    if (it == m.end()) return std::nullopt;
+    return std::string_view(it->second);
+  };
+}
+
+}  // namespace
+
+TEST_CASE("runtime::log::filter") {
+  SUBCASE("a bare level sets the default") {
+    auto f = lg::filter::parse("debug");
+    REQUIRE(f);
+    CHECK(f->default_level == lg::level::debug);
+    CHECK(f->for_target("anything") == lg::level::debug);
+  }
+  SUBCASE("per-target directives with a default, longest match wins") {
+    auto f = lg::filter::parse("runtime.env=trace,info,runtime=error");
+    REQUIRE(f);
+    CHECK(f->default_level == lg::level::info);
+    CHECK(f->for_target("runtime.env") == lg::level::trace);
+    CHECK(f->for_target("runtime.env.parse") == lg::level::trace);
+    CHECK(f->for_target("runtime.cli") == lg::level::error);
+    CHECK(f->for_target("runtime") == lg::level::error);
+    CHECK(f->for_target("runtimex") == lg::level::info);  // a prefix must end at a dot
+    CHECK(f->for_target("app") == lg::level::info);
+    CHECK(f->max_level() == lg::level::trace);
+  }
+  SUBCASE("levels are case-insensitive, warning is warn, off disables") {
+    CHECK(lg::filter::parse("WARNING")->default_level == lg::level::warn);
+    CHECK(lg::filter::parse("a=OFF")->for_target("a") == lg::level::off);
+  }
+  SUBCASE("a bare target name enables it fully") {
+    auto f = lg::filter::parse("runtime.env");
+    REQUIRE(f);
+    CHECK(f->for_target("runtime.env") == lg::level::trace);
+    CHECK(f->default_level == lg::level::warn);
+  }
+  SUBCASE("empty items and whitespace are ignored") {
+    auto f = lg::filter::parse(" info , , a=debug ,");
+    REQUIRE(f);
+    CHECK(f->default_level == lg::level::info);
+    CHECK(f->for_target("a") == lg::level::debug);
+  }
+  SUBCASE("malformed directives are rejected with a reason") {
+    std::string why;
+    CHECK_FALSE(lg::filter::parse("a=loud", &why));
+    CHECK(why.find("unknown level \"loud\"") != std::string::npos);
+    CHECK_FALSE(lg::filter::parse("=debug", &why));
+    CHECK(why.find("empty target") != std::string::npos);
+    CHECK_FALSE(lg::filter::parse("x y!", &why));
+    CHECK(why.find("invalid directive") != std::string::npos);
+  }
+}
+
+TEST_CASE("runtime::log::write") {
+  capture cap;
+  SUBCASE("text lines carry level, target and the formatted message") {
+    lg::configure(make("info", lg::format::text, cap));
+    lg::target t{"runtime.env"};
+    t.info("loaded {} files from {}", 3, "/tmp");
+    t.debug("not shown {}", 1);
+    lg::warn("plain {} {{literal}}", true);
+    lg::error("missing args {} {}", 1);
+    lg::error("extra args", 7, 'c');
+    REQUIRE(cap.lines.size() == 4);
+    CHECK(cap.lines[0] == "INFO  runtime.env: loaded 3 files from /tmp\n");
+    CHECK(cap.lines[1] == "WARN  plain true {literal}\n");
+    CHECK(cap.lines[2] == "ERROR missing args 1 {}\n");
+    CHECK(cap.lines[3] == "ERROR extra args 7 c\n");
+  }
+  SUBCASE("json lines are one valid object each") {
+    lg::configure(make("trace", lg::format::json, cap));
+    lg::target t{"app"};
+    t.trace("quote \" and newline \n and {}", 2.5);
+    REQUIRE(cap.lines.size() == 1);
+    CHECK(cap.lines[0].back() == '\n');
+    CHECK(std::count(cap.lines[0].begin(), cap.lines[0].end(), '\n') == 1);
+    auto j = nlohmann::json::parse(cap.lines[0]);
+    CHECK(j["level"] == "trace");
+    CHECK(j["target"] == "app");
+    CHECK(j["msg"] == "quote \" and newline \n and 2.5");
+  }
+  SUBCASE("json output survives invalid UTF-8") {
+    lg::configure(make("info", lg::format::json, cap));
+    lg::info("bad {}", std::string("\xff\xfe"));
+    REQUIRE(cap.lines.size() == 1);
+    CHECK(nlohmann::json::accept(cap.lines[0]));
+  }
+  SUBCASE("a disabled level never formats its arguments") {
+    lg::configure(make("warn,runtime.env=info", lg::format::text, cap));
+    int formatted = 0;
+    lg::debug("{}", counted{&formatted});                      // below every target: the fast path
+    lg::target{"runtime.env"}.debug("{}", counted{&formatted});  // below this target's level
+    lg::target{"other"}.info("{}", counted{&formatted});         // max level is info, target is warn
+    CHECK(formatted == 0);
+    CHECK(cap.lines.empty());
+    lg::target{"runtime.env"}.info("{}", counted{&formatted});
+    CHECK(formatted == 1);
+    CHECK(cap.lines.size() == 1);
+  }
+  SUBCASE("timestamps are ISO 8601 UTC with milliseconds") {
+    auto c = make("info", lg::format::text, cap);
+    c.timestamps = true;
+    lg::configure(c);
+    lg::info("x");
+    REQUIRE(cap.lines.size() == 1);
+    const std::string& l = cap.lines[0];
+    REQUIRE(l.size() > 25);
+    CHECK(l[4] == '-');
+    CHECK(l[10] == 'T');
+    CHECK(l[19] == '.');
+    CHECK(l[23] == 'Z');
+    CHECK(l.substr(24) == " INFO  x\n");
+  }
+  SUBCASE("colour wraps the level name") {
+    auto c = make("info", lg::format::text, cap);
+    c.color = true;
+    lg::configure(c);
+    lg::info("x");
+    REQUIRE(cap.lines.size() == 1);
+    CHECK(cap.lines[0] == "\x1b[32mINFO \x1b[0m x\n");
+  }
+  lg::configure(lg::config{});
+}
+
+TEST_CASE("runtime::log::span") {
+  capture cap;
+  SUBCASE("a span logs its elapsed time when it ends") {
+    lg::configure(make("debug", lg::format::text, cap));
+    { lg::span s(lg::level::debug, "runtime.env", "load .env"); }
+    REQUIRE(cap.lines.size() == 1);
+    CHECK(cap.lines[0].rfind("DEBUG runtime.env: load .env took ", 0) == 0);
+    CHECK(cap.lines[0].find("ms\n") != std::string::npos);
+  }
+  SUBCASE("json spans carry elapsed_ms") {
+    lg::configure(make("debug", lg::format::json, cap));
+    {
+      lg::span s("stage");
+      double ms = s.finish();
+      CHECK(ms >= 0);
+      CHECK(s.finish() == 0);  // idempotent
+    }
+    REQUIRE(cap.lines.size() == 1);
+    auto j = nlohmann::json::parse(cap.lines[0]);
+    CHECK(j["msg"] == "stage");
+    CHECK(j["elapsed_ms"].is_number());
+  }
+  SUBCASE("a disabled span writes nothing") {
+    lg::configure(make("info", lg::format::text, cap));
+    { lg::span s("quiet"); }
+    CHECK(cap.lines.empty());
+  }
+  lg::configure(lg::config{});
+}
+
+TEST_CASE("runtime::log::config::from_environment") {
+  SUBCASE("RUNTIME_LOG and RUNTIME_LOG_FORMAT") {
+    env_map env{{"RUNTIME_LOG", "runtime.env=trace,info"}, {"RUNTIME_LOG_FORMAT", "json"}};
+    std::vector<std::string> warnings;
+    auto c = lg::config::from_environment(lookup_in(env), &warnings);
+    CHECK(warnings.empty());
+    CHECK(c.format_ == lg::format::json);
+    CHECK(c.levels.for_target("runtime.env") == lg::level::trace);
+    CHECK(c.levels.default_level == lg::level::info);
+  }
+  SUBCASE("a bad filter gives one warning and the default") {
+    env_map env{{"RUNTIME_LOG", "runtime.env=loud"}, {"RUNTIME_LOG_FORMAT", "xml"}};
+    std::vector<std::string> warnings;
+    auto c = lg::config::from_environment(lookup_in(env), &warnings);
+    REQUIRE(warnings.size() == 2);
+    CHECK(warnings[0].find("ignoring RUNTIME_LOG") != std::string::npos);
+    CHECK(warnings[1].find("RUNTIME_LOG_FORMAT") != std::string::npos);
+    CHECK(c.levels.default_level == lg::level::warn);
+    CHECK(c.levels.directives.empty());
+    CHECK(c.format_ == lg::format::text);
+  }
+  SUBCASE("init_from_environment reports the bad filter through the log itself") {
+    capture cap;
+    env_map env{{"RUNTIME_LOG", "a=b=c"}, {"NO_COLOR", "1"}};
+    lg::init_from_environment(lookup_in(env), cap.sink());
+    REQUIRE(cap.lines.size() == 1);
+    CHECK(cap.lines[0].find("WARN  runtime.log: ignoring RUNTIME_LOG: unknown level \"b=c\"") != std::string::npos);
+    lg::warn("still logging");
+    CHECK(cap.lines.size() == 2);
+    lg::configure(lg::config{});
+  }
+  SUBCASE("colour: NO_COLOR beats FORCE_COLOR beats the terminal") {
+    using C = lg::config;
+    CHECK_FALSE(C::color_wanted(std::string("1"), std::string("1"), true));
+    CHECK(C::color_wanted(std::string(""), std::string("1"), false));  // empty NO_COLOR is ignored
+    CHECK(C::color_wanted(std::nullopt, std::string(""), false));
+    CHECK_FALSE(C::color_wanted(std::nullopt, std::string("0"), true));
+    CHECK_FALSE(C::color_wanted(std::nullopt, std::string("false"), true));
+    CHECK(C::color_wanted(std::nullopt, std::nullopt, true));
+    CHECK_FALSE(C::color_wanted(std::nullopt, std::nullopt, false));
+  }
+}
+
+TEST_CASE("runtime::log threads") {
+  capture cap;
+  lg::configure(make("info", lg::format::text, cap));
+  constexpr int threads = 8, per = 500;
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads; ++t)
+    ts.emplace_back([t] {
+      for (int i = 0; i < per; ++i) lg::info("thread {} record {} {}", t, i, std::string(40, 'x'));
+    });
+  for (auto& t : ts) t.join();
+  REQUIRE(cap.lines.size() == threads * per);
+  for (const auto& l : cap.lines) {
+    CHECK(l.rfind("INFO  thread ", 0) == 0);
+    CHECK(l.find(std::string(40, 'x') + "\n") == l.size() - 41);
+  }
+  lg::configure(lg::config{});
+}
