@@ -6,6 +6,8 @@ module;
 #undef RUNTIME_GMF
 export module runtime.cli;
 import runtime.error;
+import runtime.log;
+import runtime.alloc;
 import runtime.env;
 #define RUNTIME_MODULE 1
 #if RUNTIME_ATTACH_TO_GLOBAL_MODULE

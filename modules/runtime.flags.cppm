@@ -7,6 +7,7 @@ module;
 export module runtime.flags;
 import runtime.error;
 import runtime.log;
+import runtime.alloc;
 import runtime.env;
 #define RUNTIME_MODULE 1
 #if RUNTIME_ATTACH_TO_GLOBAL_MODULE

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+// What rt's command line resolved to, handed to each command handler (examples/rt/cmd_*.cpp).
+// Include this after every std header and before nothing else: in module mode it imports runtime.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+#if RUNTIME_USE_MODULES
+import runtime;
+#else
+#include <runtime/runtime.hpp>
+#endif
+
+namespace rt {
+
+/// One parsed rt command line plus the process environment snapshot taken at startup.
+struct invocation {
+  std::string command;                   ///< canonical command name: "env", "run", "info", "flags", ...
+  std::vector<std::string> positionals;  ///< words after the command (for run: program, then its args)
+  // Global flags, as Bun's.
+  std::optional<std::string> cwd;        ///< --cwd, already applied (chdir) before a handler runs
+  std::vector<std::string> env_files;    ///< each --env-file value as given, comma lists not yet split
+  bool no_env_file = false;              ///< --no-env-file
+  std::optional<std::string> config;     ///< -c/--config; "bunfig.toml" when given without a value
+  bool silent = false;                   ///< --silent
+  /// Command options by long name: a flag maps to "true", a valued option to its (last) value.
+  std::map<std::string, std::string, std::less<>> options;
+  runtime::environment process_env;      ///< snapshot of the process environment at startup
+
+  bool flag(std::string_view name) const {
+    auto it = options.find(name);
+    return it != options.end() && it->second != "false";
+  }
+  std::optional<std::string_view> option(std::string_view name) const {
+    auto it = options.find(name);
+    if (it == options.end()) return std::nullopt;
+    return std::string_view(it->second);
+  }
+};
+
+// Handlers, one per implemented command; each returns the process exit code. Defined in cmd_<area>.cpp.
+int cmd_env(const invocation&);    // rt env   (cmd_env.cpp)
+int cmd_info(const invocation&);   // rt info  (cmd_env.cpp)
+int cmd_flags(const invocation&);  // rt flags (cmd_flags.cpp)
+int cmd_run(const invocation&);    // rt run and the auto command (cmd_run.cpp)
+
+}  // namespace rt
