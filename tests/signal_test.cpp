@@ -1,18 +1,193 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <mutex>
+#include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
+#include <signal.h>
+#include <unistd.h>
 #if RUNTIME_USE_MODULES
+import runtime.error;
 import runtime.signal;
 #else
+#include <runtime/error.hpp>
 #include <runtime/signal.hpp>
 #endif
 
+namespace sig = runtime::signal;
+using namespace std::chrono_literals;
+
+// The policy forms an application template can name.
+static_assert(sig::graceful<10s>::deadline == 10s);
+static_assert(sig::graceful<2500>::deadline == 2500ms);
+static_assert(sig::graceful<>::deadline == 10s);
+static_assert(sig::ShutdownPolicy<sig::graceful<10s>>);
+static_assert(sig::ShutdownPolicy<sig::graceful<1s, true, sig::signal_set{SIGINT, SIGTERM, SIGHUP}>>);
+static_assert(!sig::ShutdownPolicy<int>);
+
 TEST_CASE("runtime::signal::name_of") {
-  CHECK(runtime::signal::name_of(SIGINT) == "SIGINT");
-  CHECK(runtime::signal::name_of(SIGTERM) == "SIGTERM");
-  CHECK(runtime::signal::name_of(12345) == "SIG?");
+  CHECK(sig::name_of(SIGINT) == "SIGINT");
+  CHECK(sig::name_of(SIGTERM) == "SIGTERM");
+  CHECK(sig::name_of(SIGHUP) == "SIGHUP");
+  CHECK(sig::name_of(12345) == "SIG?");
+}
+
+TEST_CASE("runtime::signal::signal_set") {
+  constexpr sig::signal_set s{SIGINT, SIGTERM};
+  CHECK(s.contains(SIGINT));
+  CHECK(s.contains(SIGTERM));
+  CHECK_FALSE(s.contains(SIGHUP));
+  CHECK_FALSE(s.contains(0));
+  CHECK_FALSE(s.contains(99));
+  CHECK(sig::signal_set{}.empty());
+  CHECK(sig::graceful<1s, true>::options().reraise);
+  CHECK(sig::graceful<1s>::options().signals == s);
+}
+
+TEST_CASE("runtime::signal::find_program") {
+  SUBCASE("searches the PATH value it is given") {
+    auto p = sig::find_program("sh", "/nonexistent-dir::/bin:/usr/bin");
+    REQUIRE(p);
+    CHECK(p->ends_with("/sh"));
+  }
+  SUBCASE("missing program") { CHECK_FALSE(sig::find_program("no-such-program-xyz", "/bin:/usr/bin")); }
+  SUBCASE("a name with a slash is taken as is") {
+    CHECK(sig::find_program("/bin/sh", "") == std::optional<std::string>("/bin/sh"));
+    CHECK_FALSE(sig::find_program("/bin/no-such-program-xyz", "/bin"));
+  }
+  SUBCASE("directories are not programs") { CHECK_FALSE(sig::find_program("bin", "/")); }
+  SUBCASE("empty name") { CHECK_FALSE(sig::find_program("", "/bin")); }
+}
+
+TEST_CASE("runtime::signal::run_child") {
+  SUBCASE("exit code") {
+    auto r = sig::run_child({"/bin/sh", "-c", "exit 3"}, {});
+    CHECK(r.exit_code == 3);
+    CHECK(r.signal == 0);
+    CHECK(r.shell_status() == 3);
+    CHECK(r.pid > 0);
+  }
+  SUBCASE("killed by a signal is reported like a shell") {
+    auto r = sig::run_child({"/bin/sh", "-c", "kill -TERM $$"}, {});
+    CHECK(r.signaled());
+    CHECK(r.signal == SIGTERM);
+    CHECK(r.shell_status() == 143);
+  }
+  SUBCASE("the child gets exactly envp") {
+    CHECK(sig::run_child({"/bin/sh", "-c", "test \"$FOO\" = bar && test -z \"$HOME\""}, {"FOO=bar"}).exit_code == 0);
+  }
+  SUBCASE("PATH lookup uses the given value") {
+    sig::child_options o;
+    o.path = "/nonexistent:/bin:/usr/bin";
+    CHECK(sig::run_child({"sh", "-c", "exit 7"}, {}, o).exit_code == 7);
+  }
+  SUBCASE("a missing program is an io error") {
+    sig::child_options o;
+    o.path = "/bin:/usr/bin";
+    try {
+      sig::run_child({"no-such-program-xyz"}, {}, o);
+      FAIL("no error");
+    } catch (const runtime::error& e) {
+      CHECK(e.kind() == runtime::error_kind::io);
+      CHECK(e.code() == "signal.program_not_found");
+    }
+    CHECK_THROWS_AS(sig::run_child({"/nonexistent/prog"}, {}), runtime::error);
+    CHECK_THROWS_AS(sig::run_child({}, {}), runtime::error);
+  }
+  SUBCASE("a signal to the parent is forwarded to the child") {
+    sig::child_options o;
+    // The child exists once on_spawn runs; the signal is delivered to this thread before kill returns.
+    o.on_spawn = [](pid_t) { ::kill(::getpid(), SIGTERM); };
+    auto r = sig::run_child({"/bin/sh", "-c", "sleep 20"}, {}, o);
+    CHECK(r.signal == SIGTERM);
+    CHECK(r.forwarded >= 1);
+    CHECK(r.shell_status() == 143);
+  }
+  SUBCASE("a new process group gets the signal as a group") {
+    sig::child_options o;
+    o.new_process_group = true;
+    o.on_spawn = [](pid_t) { ::kill(::getpid(), SIGINT); };
+    auto r = sig::run_child({"/bin/sh", "-c", "sleep 20; exit 0"}, {}, o);
+    CHECK(r.signal == SIGINT);
+  }
+  SUBCASE("dispositions are restored afterwards") {
+    struct sigaction before {}, after {};
+    ::sigaction(SIGTERM, nullptr, &before);
+    sig::run_child({"/bin/sh", "-c", "exit 0"}, {});
+    ::sigaction(SIGTERM, nullptr, &after);
+    CHECK((before.sa_sigaction == after.sa_sigaction));
+  }
+}
+
+TEST_CASE("runtime::signal::shutdown") {
+  SUBCASE("a signal runs the hooks once, newest first, after stopping the token") {
+    struct sigaction before {};
+    ::sigaction(SIGTERM, nullptr, &before);
+    sig::shutdown_options o;
+    o.on_signal = sig::exit_mode::return_from_wait;
+    o.force_on_second = false;
+    auto& sd = sig::shutdown::install(o);
+    CHECK_THROWS_AS(sig::shutdown::install(o), runtime::error);
+    std::mutex mu;
+    std::vector<std::string> ran;
+    auto record = [&](std::string s) {
+      std::lock_guard lock(mu);
+      ran.push_back(std::move(s));
+    };
+    std::atomic<bool> token_stopped_before_hooks{false};
+    auto tok = sd.token();
+    std::stop_callback cb(tok, [&] { record("stop"); });
+    sd.add_hook("a", [&] { record("a"); });
+    auto b = sd.add_hook("b", [&] { record("b"); });
+    sd.add_hook("c", [&] {
+      token_stopped_before_hooks = sd.token().stop_requested();
+      record("c");
+    });
+    sd.add_hook("throws", [] { throw std::runtime_error("boom"); });
+    CHECK(sd.remove_hook(b));
+    CHECK_FALSE(sd.remove_hook(b));
+    CHECK_FALSE(sd.stopping());
+    ::kill(::getpid(), SIGTERM);
+    ::kill(::getpid(), SIGTERM);  // force_on_second is off: ignored, no second run
+    CHECK(sd.wait() == SIGTERM);
+    CHECK(sd.stopping());
+    CHECK(sd.signal_received() == SIGTERM);
+    CHECK(token_stopped_before_hooks);
+    {
+      std::lock_guard lock(mu);
+      CHECK(ran == std::vector<std::string>{"stop", "c", "a"});
+    }
+    sd.uninstall();
+    CHECK(sig::shutdown::current() == nullptr);
+    struct sigaction after {};
+    ::sigaction(SIGTERM, nullptr, &after);
+    CHECK((before.sa_sigaction == after.sa_sigaction));
+  }
+  SUBCASE("request() without a signal") {
+    auto& sd = sig::shutdown::install({});
+    int n = 0;
+    sd.add_hook("count", [&] { ++n; });
+    CHECK_FALSE(sd.wait_for(1ms));
+    sd.request();
+    sd.request();
+    CHECK(sd.wait() == 0);
+    CHECK(sd.wait_for(1ms) == std::optional<int>(0));
+    CHECK(n == 1);
+    CHECK(sd.token().stop_requested());
+    sd.uninstall();
+  }
+  SUBCASE("only the shutdown signals are accepted") {
+    sig::shutdown_options o;
+    o.signals = sig::signal_set{SIGUSR1};
+    CHECK_THROWS_AS(sig::shutdown::install(o), runtime::error);
+    o.signals = {};
+    CHECK_THROWS_AS(sig::shutdown::install(o), runtime::error);
+    CHECK(sig::shutdown::current() == nullptr);
+  }
 }

@@ -1,8 +1,38 @@
 // SPDX-License-Identifier: MIT
 // runtime.signal: SIGINT/SIGTERM handling, graceful shutdown, forwarding to child processes.
+//
+// Signal context does three things only: atomics, write(2) of one byte to a self-pipe, and (for a forced
+// exit) sigaction/sigprocmask/raise/_exit. Everything else (stop_source, hooks, logging) runs on a watcher
+// thread that reads the pipe. Each function that may run in signal context says `// async-signal-safe`.
 #ifndef RUNTIME_MODULE
+#  include <algorithm>
+#  include <atomic>
+#  include <cerrno>
+#  include <chrono>
+#  include <concepts>
+#  include <condition_variable>
 #  include <csignal>
+#  include <cstdint>
+#  include <cstdio>
+#  include <cstdlib>
+#  include <exception>
+#  include <functional>
+#  include <initializer_list>
+#  include <mutex>
+#  include <optional>
+#  include <stop_token>
+#  include <string>
 #  include <string_view>
+#  include <thread>
+#  include <utility>
+#  include <vector>
+#  include <fcntl.h>
+#  include <signal.h>
+#  include <spawn.h>
+#  include <sys/stat.h>
+#  include <sys/types.h>
+#  include <sys/wait.h>
+#  include <unistd.h>
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
 #  include "runtime/error.hpp"
@@ -22,13 +52,629 @@ constexpr std::string_view name_of(int sig) noexcept {
     case SIGHUP: return "SIGHUP";
     case SIGINT: return "SIGINT";
     case SIGQUIT: return "SIGQUIT";
+    case SIGILL: return "SIGILL";
+    case SIGABRT: return "SIGABRT";
+    case SIGBUS: return "SIGBUS";
+    case SIGFPE: return "SIGFPE";
     case SIGKILL: return "SIGKILL";
+    case SIGSEGV: return "SIGSEGV";
     case SIGTERM: return "SIGTERM";
     case SIGPIPE: return "SIGPIPE";
+    case SIGALRM: return "SIGALRM";
     case SIGUSR1: return "SIGUSR1";
     case SIGUSR2: return "SIGUSR2";
+    case SIGCHLD: return "SIGCHLD";
     default: return "SIG?";
   }
+}
+
+/// A set of signal numbers 1..63 as a bit mask. Structural, so it can be a template argument.
+struct signal_set {
+  unsigned long long bits = 0;
+  constexpr signal_set() noexcept = default;
+  constexpr signal_set(std::initializer_list<int> sigs) noexcept {
+    for (int s : sigs) add(s);
+  }
+  constexpr signal_set& add(int sig) noexcept {
+    if (sig > 0 && sig < 64) bits |= 1ULL << sig;
+    return *this;
+  }
+  /// async-signal-safe
+  constexpr bool contains(int sig) const noexcept { return sig > 0 && sig < 64 && ((bits >> sig) & 1U) != 0; }
+  constexpr bool empty() const noexcept { return bits == 0; }
+  friend constexpr bool operator==(signal_set, signal_set) noexcept = default;
+};
+
+/// The signals a shutdown coordinator may own: SIGINT, SIGTERM, SIGHUP, SIGQUIT.
+constexpr signal_set shutdown_signals_allowed() noexcept { return {SIGINT, SIGTERM, SIGHUP, SIGQUIT}; }
+
+/// What the watcher does once the hooks of a signal-started shutdown have run.
+enum class exit_mode : std::uint8_t {
+  exit_process,      ///< flush stdio and exit with 128+n (or re-raise, see `reraise`)
+  return_from_wait,  ///< let `wait()` return the signal; the caller chooses the exit status
+};
+
+/// Configuration of the shutdown coordinator.
+struct shutdown_options {
+  signal_set signals{SIGINT, SIGTERM};            ///< subset of shutdown_signals_allowed()
+  std::chrono::milliseconds deadline{10000};      ///< hooks get this long; then the process exits anyway
+  bool force_on_second = true;                    ///< a second signal during shutdown exits at once
+  bool reraise = false;                           ///< exit by re-raising with the previous disposition
+  exit_mode on_signal = exit_mode::exit_process;  ///< see exit_mode
+};
+
+/// Identifies a registered hook, for remove_hook.
+enum class hook_id : std::uint64_t {};
+
+class shutdown;
+
+}  // namespace runtime::inline v1::signal
+RUNTIME_EXPORT_END
+
+namespace runtime::inline v1::signal::detail {
+
+// Everything signal context touches: constant-initialized, so no guard variable and no allocation.
+struct global_state {
+  std::atomic<int> wake_fd{-1};              // write end of the coordinator's self-pipe
+  std::atomic<bool> stopping{false};         // a shutdown has started
+  std::atomic<bool> force_on_second{true};
+  std::atomic<bool> reraise{false};
+  std::atomic<int> first_signal{0};
+  std::atomic<int> child_target{0};          // pid (or -pgid) signals are forwarded to; 0: none yet
+  std::atomic<bool> child_shares_group{true};
+  std::atomic<unsigned long long> child_pending{0};  // signals that arrived before the child existed
+  std::atomic<unsigned> forwarded{0};
+  std::atomic<bool> child_busy{false};
+};
+static_assert(std::atomic<int>::is_always_lock_free && std::atomic<bool>::is_always_lock_free &&
+              std::atomic<unsigned long long>::is_always_lock_free && std::atomic<unsigned>::is_always_lock_free);
+
+inline global_state& state() noexcept {
+  static constinit global_state s{};
+  return s;
+}
+
+// async-signal-safe
+inline void unblock_one(int sig) noexcept {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  sigprocmask(SIG_UNBLOCK, &set, nullptr);
+}
+
+// Ends the process now: re-raise with the default disposition when asked, else _exit(128+n).
+// async-signal-safe
+[[noreturn]] inline void die_now(int sig, bool reraise) noexcept {
+  if (sig > 0 && reraise) {
+    struct sigaction sa {};
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, nullptr);
+    unblock_one(sig);
+    raise(sig);
+  }
+  _exit(sig > 0 ? 128 + sig : 1);
+}
+
+// The coordinator's handler.
+// async-signal-safe
+inline void on_shutdown_signal(int sig, siginfo_t*, void*) noexcept {
+  auto& s = state();
+  const int saved = errno;
+  if (s.stopping.exchange(true)) {
+    if (s.force_on_second.load()) die_now(sig, s.reraise.load());
+    errno = saved;
+    return;
+  }
+  int none = 0;
+  s.first_signal.compare_exchange_strong(none, sig);
+  const auto byte = static_cast<unsigned char>(sig);
+  const int fd = s.wake_fd.load();
+  // A full pipe already holds a wake-up, so a failed write loses nothing.
+  if (fd >= 0) {
+    [[maybe_unused]] auto n = ::write(fd, &byte, 1);
+  }
+  errno = saved;
+}
+
+// run_child's handler: pass the signal on to the child (or remember it until the child exists).
+// async-signal-safe
+inline void on_forward_signal(int sig, siginfo_t* info, void*) noexcept {
+  auto& s = state();
+  const int saved = errno;
+  const int target = s.child_target.load();
+  if (target == 0) {
+    s.child_pending.fetch_or(1ULL << sig);
+  } else {
+    // A terminal's Ctrl-C (si_code SI_KERNEL) already reached a child in our process group: do not double it.
+    const bool from_tty = info != nullptr && info->si_code == SI_KERNEL;
+    if (!(from_tty && s.child_shares_group.load())) {
+      ::kill(target, sig);
+      s.forwarded.fetch_add(1);
+    }
+  }
+  errno = saved;
+}
+
+inline void install_action(int sig, void (*fn)(int, siginfo_t*, void*), const sigset_t& mask,
+                           struct sigaction* previous) {
+  struct sigaction sa {};
+  sa.sa_sigaction = fn;
+  sa.sa_mask = mask;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  if (::sigaction(sig, &sa, previous) != 0) {
+    throw error(error_kind::signal, "signal.sigaction_failed",
+                std::string("cannot install a handler for ") + std::string(name_of(sig)));
+  }
+}
+
+inline sigset_t to_sigset(signal_set set) noexcept {
+  sigset_t s;
+  sigemptyset(&s);
+  for (int i = 1; i < 64; ++i)
+    if (set.contains(i)) sigaddset(&s, i);
+  return s;
+}
+
+inline void write_stderr(std::string_view s) noexcept {
+  [[maybe_unused]] auto n = ::write(2, s.data(), s.size());
+}
+
+}  // namespace runtime::inline v1::signal::detail
+
+RUNTIME_EXPORT_BEGIN
+namespace runtime::inline v1::signal {
+
+/// The process-wide shutdown coordinator. `install` blocks the chosen signals, installs the handlers and starts
+/// a watcher thread, then unblocks: a signal arriving meanwhile stays pending and is handled, never lost.
+/// On the first signal the watcher requests stop on `token()`, then runs the hooks once each, newest first,
+/// on a helper thread; if they outlast the deadline the process exits anyway. A second signal exits at once.
+///
+/// **Example**:
+/// ```cpp
+/// auto& sd = runtime::signal::shutdown::install({.deadline = std::chrono::seconds(5)});
+/// sd.add_hook("flush-db", [&] { db.flush(); });
+/// worker w(sd.token());
+/// sd.wait();   // with exit_mode::exit_process a signal ends the process after the hooks
+/// ```
+class shutdown {
+ public:
+  /// Installs the coordinator (once per process; uninstall() allows another).
+  /// \throws runtime::error (kind signal) when already installed, a signal is not allowed, or a system call fails.
+  static shutdown& install(shutdown_options opts = {}) {
+    std::lock_guard lock(install_mutex());
+    if (instance() != nullptr) throw error(error_kind::signal, "signal.already_installed", "shutdown coordinator already installed");
+    if ((opts.signals.bits & ~shutdown_signals_allowed().bits) != 0 || opts.signals.empty())
+      throw error(error_kind::signal, "signal.unsupported", "shutdown signals must be among SIGINT, SIGTERM, SIGHUP, SIGQUIT");
+    auto* sd = new shutdown(opts);  // never deleted while installed: the watcher and handlers may outlive main()
+    try {
+      sd->start();
+    } catch (...) {
+      delete sd;
+      throw;
+    }
+    instance() = sd;
+    return *sd;
+  }
+
+  /// The installed coordinator, or nullptr.
+  static shutdown* current() noexcept { return instance(); }
+
+  /// Restores the previous dispositions, stops the watcher (after any running hooks) and frees the coordinator.
+  /// Mostly for tests; `*this` is dangling afterwards.
+  void uninstall() {
+    std::lock_guard lock(install_mutex());
+    const sigset_t mask = detail::to_sigset(opts_.signals);
+    sigset_t old;
+    pthread_sigmask(SIG_BLOCK, &mask, &old);
+    for (int sig = 1; sig < 64; ++sig)
+      if (opts_.signals.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
+    auto& st = detail::state();
+    st.wake_fd.store(-1);
+    const unsigned char quit = quit_byte;
+    [[maybe_unused]] auto n = ::write(wake_wr_, &quit, 1);
+    if (watcher_.joinable()) watcher_.join();
+    ::close(wake_wr_);
+    ::close(wake_rd_);
+    st.stopping.store(false);
+    st.first_signal.store(0);
+    // A signal blocked meanwhile now meets the restored disposition, as it would have without us.
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    instance() = nullptr;
+    delete this;
+  }
+
+  /// Registers a hook; hooks run once each, newest first, outside signal context. A hook added while the
+  /// others run still runs. Exceptions from a hook are logged and the next hook runs.
+  hook_id add_hook(std::string name, std::function<void()> fn) {
+    std::lock_guard lock(mu_);
+    const auto id = hook_id{++next_id_};
+    hooks_.push_back({id, std::move(name), std::move(fn)});
+    return id;
+  }
+
+  /// Unregisters a hook that has not run yet. \returns whether it was found.
+  bool remove_hook(hook_id id) {
+    std::lock_guard lock(mu_);
+    auto it = std::find_if(hooks_.begin(), hooks_.end(), [&](const hook& h) { return h.id == id; });
+    if (it == hooks_.end()) return false;
+    hooks_.erase(it);
+    return true;
+  }
+
+  /// Stopped when a shutdown starts (before the hooks run), for cooperative loops.
+  std::stop_token token() const noexcept { return stop_.get_token(); }
+
+  /// Starts a shutdown as if signal `sig` had arrived (0: none; the process is then never exited for you).
+  /// No effect when a shutdown already started.
+  void request(int sig = 0) noexcept {
+    auto& st = detail::state();
+    if (st.stopping.exchange(true)) return;
+    int none = 0;
+    st.first_signal.compare_exchange_strong(none, sig);
+    const auto byte = static_cast<unsigned char>(sig);
+    [[maybe_unused]] auto n = ::write(wake_wr_, &byte, 1);
+  }
+
+  /// Blocks until a shutdown has started and its hooks have run. \returns its signal (0 for request()).
+  /// With exit_mode::exit_process a signal ends the process instead, so this returns only for request().
+  int wait() {
+    std::unique_lock lock(mu_);
+    done_cv_.wait(lock, [&] { return finished_; });
+    return detail::state().first_signal.load();
+  }
+
+  /// Like wait(), giving up after `timeout`. \returns the signal, or nullopt on timeout.
+  std::optional<int> wait_for(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    if (!done_cv_.wait_for(lock, timeout, [&] { return finished_; })) return std::nullopt;
+    return detail::state().first_signal.load();
+  }
+
+  /// Whether a shutdown has started.
+  bool stopping() const noexcept { return detail::state().stopping.load(); }
+
+  /// The signal that started the shutdown, or 0.
+  int signal_received() const noexcept { return detail::state().first_signal.load(); }
+
+  const shutdown_options& options() const noexcept { return opts_; }
+
+  shutdown(const shutdown&) = delete;
+  shutdown& operator=(const shutdown&) = delete;
+
+ private:
+  struct hook {
+    hook_id id;
+    std::string name;
+    std::function<void()> fn;
+  };
+  static constexpr unsigned char quit_byte = 0xff;
+
+  explicit shutdown(shutdown_options opts) : opts_(opts) {}
+  ~shutdown() = default;
+
+  static shutdown*& instance() noexcept {
+    static constinit shutdown* p = nullptr;
+    return p;
+  }
+  static std::mutex& install_mutex() noexcept {
+    static std::mutex m;
+    return m;
+  }
+
+  void start() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw error(error_kind::io, "signal.pipe_failed", "cannot create the signal pipe");
+    wake_rd_ = fds[0];
+    wake_wr_ = fds[1];
+    // Only the writer is non-blocking: signal context must never block; the watcher should.
+    ::fcntl(wake_wr_, F_SETFL, ::fcntl(wake_wr_, F_GETFL) | O_NONBLOCK);
+    auto& st = detail::state();
+    st.stopping.store(false);
+    st.first_signal.store(0);
+    st.force_on_second.store(opts_.force_on_second);
+    st.reraise.store(opts_.reraise);
+    st.wake_fd.store(wake_wr_);
+
+    const sigset_t mask = detail::to_sigset(opts_.signals);
+    sigset_t old;
+    pthread_sigmask(SIG_BLOCK, &mask, &old);
+    try {
+      for (int sig = 1; sig < 64; ++sig)
+        if (opts_.signals.contains(sig)) detail::install_action(sig, &detail::on_shutdown_signal, mask, &previous_[sig]);
+      // Started with the signals blocked, so the watcher and the hook thread never take them.
+      watcher_ = std::thread([this] { watch(); });
+    } catch (...) {
+      for (int sig = 1; sig < 64; ++sig)
+        if (opts_.signals.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
+      st.wake_fd.store(-1);
+      ::close(wake_rd_);
+      ::close(wake_wr_);
+      pthread_sigmask(SIG_SETMASK, &old, nullptr);
+      throw;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  }
+
+  void watch() {
+    unsigned char buf[64];
+    bool started = false;
+    for (;;) {
+      const auto n = ::read(wake_rd_, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;
+      for (ssize_t i = 0; i < n; ++i) {
+        if (buf[i] == quit_byte) return;
+        if (!started) {
+          started = true;
+          run_shutdown(detail::state().first_signal.load());
+        }
+      }
+    }
+  }
+
+  void run_hooks() {
+    for (;;) {
+      hook h;
+      {
+        std::lock_guard lock(mu_);
+        if (hooks_.empty()) return;
+        h = std::move(hooks_.back());
+        hooks_.pop_back();
+      }
+      try {
+        if (h.fn) h.fn();
+      } catch (const std::exception& e) {
+        log::warn("shutdown hook '{}' failed: {}", h.name, e.what());
+      } catch (...) {
+        log::warn("shutdown hook '{}' failed", h.name);
+      }
+    }
+  }
+
+  void run_shutdown(int sig) {
+    stop_.request_stop();
+    bool hooks_done = false;
+    std::thread runner([&] {
+      run_hooks();
+      std::lock_guard lock(mu_);
+      hooks_done = true;
+      done_cv_.notify_all();
+    });
+    {
+      std::unique_lock lock(mu_);
+      if (!done_cv_.wait_for(lock, opts_.deadline, [&] { return hooks_done; })) {
+        // A hook hangs: it may hold stdio or log locks, so write raw and leave without flushing.
+        detail::write_stderr("runtime.signal: shutdown deadline passed; exiting\n");
+        detail::die_now(sig, opts_.reraise);
+      }
+    }
+    runner.join();
+    if (sig > 0 && opts_.on_signal == exit_mode::exit_process) exit_for(sig);
+    std::lock_guard lock(mu_);
+    finished_ = true;
+    done_cv_.notify_all();
+  }
+
+  [[noreturn]] void exit_for(int sig) {
+    std::fflush(nullptr);
+    if (opts_.reraise) {
+      // The disposition the process had before us decides what the parent sees (SIG_DFL: the real signal).
+      ::sigaction(sig, &previous_[sig], nullptr);
+      detail::unblock_one(sig);
+      ::raise(sig);
+    }
+    ::_exit(128 + sig);
+  }
+
+  shutdown_options opts_;
+  struct sigaction previous_[64] {};
+  int wake_rd_ = -1;
+  int wake_wr_ = -1;
+  std::thread watcher_;
+  std::stop_source stop_;
+  std::mutex mu_;
+  std::condition_variable done_cv_;
+  std::vector<hook> hooks_;
+  std::uint64_t next_id_ = 0;
+  bool finished_ = false;
+};
+
+/// A graceful deadline as a template argument: milliseconds, or any std::chrono duration (`graceful<10s>`).
+struct deadline_ms {
+  long long ms = 10000;
+  constexpr deadline_ms(long long milliseconds) noexcept : ms(milliseconds) {}  // NOLINT: implicit on purpose
+  template <class Rep, class Period>
+  constexpr deadline_ms(std::chrono::duration<Rep, Period> d) noexcept  // NOLINT: implicit on purpose
+      : ms(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) {}
+};
+
+/// A shutdown policy: a type that says how an application installs its shutdown handling.
+template <class P>
+concept ShutdownPolicy = requires {
+  { P::options() } -> std::same_as<shutdown_options>;
+  { P::install() } -> std::same_as<shutdown&>;
+};
+
+/// The standard policy: SIGINT/SIGTERM start a graceful shutdown with `Deadline` for the hooks.
+/// `runtime::signal::graceful<10s>`, `graceful<10000>` (ms), `graceful<5s, true>` (re-raise on exit).
+template <deadline_ms Deadline = deadline_ms(10000), bool Reraise = false,
+          signal_set Signals = signal_set{SIGINT, SIGTERM}>
+struct graceful {
+  static constexpr std::chrono::milliseconds deadline{Deadline.ms};
+  static shutdown_options options() noexcept {
+    shutdown_options o;
+    o.signals = Signals;
+    o.deadline = deadline;
+    o.reraise = Reraise;
+    return o;
+  }
+  static shutdown& install() { return shutdown::install(options()); }
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Child processes
+
+/// How run_child starts and watches a child.
+struct child_options {
+  signal_set forward{SIGINT, SIGTERM, SIGHUP, SIGQUIT};  ///< passed on to the child while it runs
+  bool new_process_group = false;  ///< child leads its own group; signals then go to the whole group
+  /// PATH value searched when argv[0] has no '/'; without one such a name is an error. Never read from the
+  /// live environment.
+  std::optional<std::string> path;
+  std::function<void(pid_t)> on_spawn;  ///< called once the child runs (signals already being forwarded)
+};
+
+/// How a child ended, as a shell reports it.
+struct child_result {
+  pid_t pid = -1;
+  int exit_code = 0;         ///< its exit status, when it exited
+  int signal = 0;            ///< the signal that killed it, or 0
+  bool core_dumped = false;
+  unsigned forwarded = 0;    ///< signals passed on to it
+  bool signaled() const noexcept { return signal != 0; }
+  /// The shell's `$?`: exit code, or 128+n for death by signal n.
+  int shell_status() const noexcept { return signal != 0 ? 128 + signal : exit_code; }
+};
+
+/// Looks `name` up like execvp: a name with '/' is taken as is; otherwise each entry of `path_value` (':'
+/// separated; empty means ".") is tried. \returns the first executable regular file, or nullopt.
+inline std::optional<std::string> find_program(std::string_view name, std::string_view path_value) {
+  const auto usable = [](const std::string& p) {
+    struct stat sb {};
+    return ::stat(p.c_str(), &sb) == 0 && S_ISREG(sb.st_mode) && ::access(p.c_str(), X_OK) == 0;
+  };
+  if (name.empty()) return std::nullopt;
+  if (name.find('/') != std::string_view::npos) {
+    std::string p(name);
+    if (usable(p)) return p;
+    return std::nullopt;
+  }
+  std::size_t pos = 0;
+  for (;;) {
+    const auto end = path_value.find(':', pos);
+    auto dir = path_value.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    std::string p = dir.empty() ? std::string(".") : std::string(dir);
+    if (p.back() != '/') p += '/';
+    p += name;
+    if (usable(p)) return p;
+    if (end == std::string_view::npos) return std::nullopt;
+    pos = end + 1;
+  }
+}
+
+/// Starts `argv` with exactly `envp` ("NAME=value" strings), forwards `opts.forward` signals to it while it
+/// runs, reaps it and reports how it ended. The signals are blocked from before the spawn until the child's
+/// pid is known, so none is lost or sent to a wrong process; the child starts with an empty signal mask and
+/// default dispositions. One run_child at a time per process.
+/// \throws runtime::error: kind io "signal.program_not_found" / "signal.spawn_failed"; kind signal otherwise.
+inline child_result run_child(const std::vector<std::string>& argv, const std::vector<std::string>& envp,
+                              child_options opts = {}) {
+  if (argv.empty() || argv[0].empty()) throw error(error_kind::io, "signal.program_not_found", "no program to run");
+  std::string program = argv[0];
+  if (program.find('/') == std::string::npos) {
+    auto found = opts.path ? find_program(program, *opts.path) : std::nullopt;
+    if (!found) throw error(error_kind::io, "signal.program_not_found", "command not found: " + program);
+    program = std::move(*found);
+  }
+  std::vector<char*> av, ev;
+  for (const auto& a : argv) av.push_back(const_cast<char*>(a.c_str()));
+  av.push_back(nullptr);
+  for (const auto& e : envp) ev.push_back(const_cast<char*>(e.c_str()));
+  ev.push_back(nullptr);
+
+  auto& st = detail::state();
+  if (st.child_busy.exchange(true)) throw error(error_kind::signal, "signal.child_busy", "another run_child is running");
+  struct busy_guard {
+    ~busy_guard() { detail::state().child_busy.store(false); }
+  } busy;
+
+  const sigset_t mask = detail::to_sigset(opts.forward);
+  sigset_t old;
+  pthread_sigmask(SIG_BLOCK, &mask, &old);
+  st.child_target.store(0);
+  st.child_pending.store(0);
+  st.forwarded.store(0);
+  st.child_shares_group.store(!opts.new_process_group);
+  struct sigaction previous[64] {};
+  const auto restore = [&] {
+    for (int sig = 1; sig < 64; ++sig)
+      if (opts.forward.contains(sig)) ::sigaction(sig, &previous[sig], nullptr);
+    st.child_target.store(0);
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  };
+  try {
+    for (int sig = 1; sig < 64; ++sig)
+      if (opts.forward.contains(sig)) detail::install_action(sig, &detail::on_forward_signal, mask, &previous[sig]);
+  } catch (...) {
+    restore();
+    throw;
+  }
+
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t empty, all;
+  sigemptyset(&empty);
+  sigfillset(&all);
+  sigdelset(&all, SIGKILL);
+  sigdelset(&all, SIGSTOP);
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  if (opts.new_process_group) {
+    flags |= POSIX_SPAWN_SETPGROUP;
+    posix_spawnattr_setpgroup(&attr, 0);
+  }
+  posix_spawnattr_setflags(&attr, flags);
+  posix_spawnattr_setsigmask(&attr, &empty);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, program.c_str(), nullptr, &attr, av.data(), ev.data());
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    restore();
+    const bool missing = rc == ENOENT || rc == ENOTDIR;
+    throw error(error_kind::io, missing ? "signal.program_not_found" : "signal.spawn_failed",
+                (missing ? "command not found: " : "cannot start ") + argv[0]);
+  }
+  const int target = opts.new_process_group ? -pid : pid;
+  st.child_target.store(target);
+  // Signals that came before the pid was known: hand them on now, in signal-number order.
+  const auto pending = st.child_pending.exchange(0);
+  for (int sig = 1; sig < 64; ++sig)
+    if ((pending >> sig) & 1U) {
+      ::kill(target, sig);
+      st.forwarded.fetch_add(1);
+    }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (opts.on_spawn) opts.on_spawn(pid);
+
+  // Wait without reaping first: while the zombie exists its pid cannot be reused, so a late forward is harmless.
+  siginfo_t info{};
+  while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
+  }
+  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  child_result r;
+  r.pid = pid;
+  r.forwarded = st.forwarded.load();
+  restore();
+  if (WIFSIGNALED(status)) {
+    r.signal = WTERMSIG(status);
+    r.core_dumped = WCOREDUMP(status);
+  } else if (WIFEXITED(status)) {
+    r.exit_code = WEXITSTATUS(status);
+  }
+  return r;
+}
+
+/// Ends this process the way the child ended: the same exit code, or (as Bun does) flush stdio, restore the
+/// default disposition and re-raise the child's signal so our parent sees the real signal. Falls back to
+/// exit status 128+n if the signal does not terminate.
+[[noreturn]] inline void exit_like(const child_result& r) {
+  std::fflush(nullptr);
+  if (r.signal != 0) detail::die_now(r.signal, true);
+  std::exit(r.exit_code);
 }
 
 }  // namespace runtime::inline v1::signal
