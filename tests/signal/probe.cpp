@@ -65,6 +65,8 @@ int hooks_mode(int argc, char** argv) {
     cv.wait(lock, tok, [] { return false; });
     append_line(file, "worker-stopped");
   });
+  // Registered first, so it runs last: the process exits after the hooks, so cooperative threads are joined by one.
+  sd.add_hook("join-worker", [&] { worker.join(); });
   sd.add_hook("first", [&] { append_line(file, "hook:first"); });
   // Registered from another thread: hooks may be added at any time.
   std::thread([&] { sd.add_hook("second", [&] { append_line(file, "hook:second"); }); }).join();
