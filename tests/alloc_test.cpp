@@ -1,22 +1,390 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <list>
+#include <map>
+#include <memory_resource>
+#include <mutex>
+#include <new>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <unordered_map>
 #include <vector>
+#include <nlohmann/json.hpp>
 #if RUNTIME_USE_MODULES
 import runtime.alloc;
 #else
 #include <runtime/alloc.hpp>
 #endif
+#include "alloc/test_allocator.hpp"
 
-static_assert(runtime::Allocator<runtime::system_allocator>);
-static_assert(!runtime::Allocator<int>);
+namespace {
+
+bool aligned(const void* p, std::size_t a) { return reinterpret_cast<std::uintptr_t>(p) % a == 0; }
+
+// Runs f on n threads at once.
+template <class F>
+void on_threads(int n, F f) {
+  std::vector<std::thread> ts;
+  for (int i = 0; i < n; ++i) ts.emplace_back([&f, i] { f(i); });
+  for (auto& t : ts) t.join();
+}
+
+// Allocates and frees a mix of sizes and alignments on 4 threads through one allocator.
+template <class A>
+void hammer(A& a) {
+  on_threads(4, [&a](int t) {
+    std::vector<std::pair<void*, std::size_t>> live;
+    for (int i = 0; i < 2000; ++i) {
+      std::size_t n = std::size_t(1 + (i * 37 + t * 11) % 300);
+      void* p = a.allocate(n, 16);
+      std::memset(p, t, n);
+      live.emplace_back(p, n);
+      if (live.size() > 16) {
+        a.deallocate(live.front().first, live.front().second, 16);
+        live.erase(live.begin());
+      }
+    }
+    for (auto [p, n] : live) a.deallocate(p, n, 16);
+  });
+}
+
+struct silent_handler {  // debug findings are expected in these tests; keep stderr quiet
+  runtime::debug_error_handler old = runtime::set_debug_error_handler(nullptr);
+  ~silent_handler() { runtime::set_debug_error_handler(old); }
+};
+
+}  // namespace
+
+TEST_CASE("runtime::allocator_traits") {
+  using T = runtime::allocator_traits<runtime::arena_allocator<>>;
+  CHECK(T::name() == "arena_allocator");
+  CHECK_FALSE(T::is_thread_safe);
+  CHECK(T::has_owns);
+  CHECK(runtime::allocator_traits<runtime::system_allocator>::is_thread_safe);
+  CHECK(runtime::allocator_traits<runtime::system_allocator>::is_stateless);
+  CHECK_FALSE(runtime::allocator_traits<runtime::system_allocator>::has_owns);
+  runtime::system_allocator s;
+  void* p = runtime::allocator_traits<runtime::system_allocator>::allocate(s, 8, 8);
+  CHECK_FALSE(runtime::allocator_traits<runtime::system_allocator>::try_resize(s, p, 8, 16, 8));
+  runtime::allocator_traits<runtime::system_allocator>::deallocate(s, p, 8, 8);
+}
+
 TEST_CASE("runtime::system_allocator") {
   runtime::system_allocator a;
   void* p = a.allocate(100, 64);
   REQUIRE(p != nullptr);
-  CHECK(reinterpret_cast<std::uintptr_t>(p) % 64 == 0);
+  CHECK(aligned(p, 64));
   a.deallocate(p, 100, 64);
+  SUBCASE("out of memory throws bad_alloc") {
+    CHECK_THROWS_AS((void)a.allocate(std::size_t(1) << 62, 8), std::bad_alloc);
+  }
+}
+
+TEST_CASE("runtime::mimalloc_allocator") {
+  runtime::mimalloc_allocator a;
+  for (std::size_t al : {1, 8, 16, 64, 4096}) {
+    void* p = a.allocate(100, al);
+    CHECK(aligned(p, al));
+    CHECK(a.owns(p));
+    a.deallocate(p, 100, al);
+  }
+  SUBCASE("out of memory throws bad_alloc") {
+    CHECK_THROWS_AS((void)a.allocate(std::size_t(1) << 62, 8), std::bad_alloc);
+  }
+  SUBCASE("threads") { hammer(a); }
+}
+
+TEST_CASE("runtime::mimalloc_heap_allocator") {
+  runtime::mimalloc_heap_allocator h;
+  void* p = h.allocate(64, 64);
+  CHECK(aligned(p, 64));
+  CHECK(h.owns(p));
+  runtime::mimalloc_allocator global;
+  void* q = global.allocate(64, 8);
+  CHECK_FALSE(h.owns(q));
+  global.deallocate(q, 64, 8);
+  h.deallocate(p, 64, 64);
+  SUBCASE("destroying the heap releases what is still live") {
+    runtime::mimalloc_heap_allocator h2;
+    for (int i = 0; i < 100; ++i) (void)h2.allocate(100, 8);
+    runtime::mimalloc_heap_allocator h3 = std::move(h2);
+    CHECK(h3.heap() != nullptr);
+  }
+}
+
+TEST_CASE("runtime::arena_allocator") {
+  runtime::testing::test_allocator backing;
+  runtime::arena_allocator<runtime::allocator_ref<runtime::testing::test_allocator>> a(
+      {.initial_block_size = 1024, .max_block_size = 4096, .large_threshold = 2048}, backing);
+
+  SUBCASE("bump allocation at any alignment") {
+    std::vector<void*> ps;
+    for (std::size_t al : {1, 2, 4, 8, 16, 32, 64, 128, 256, 512}) {
+      void* p = a.allocate(3, al);
+      CHECK(aligned(p, al));
+      CHECK(a.owns(p));
+      std::memset(p, 0xab, 3);
+      ps.push_back(p);
+    }
+    std::sort(ps.begin(), ps.end());
+    CHECK(std::adjacent_find(ps.begin(), ps.end()) == ps.end());
+    int x = 0;
+    CHECK_FALSE(a.owns(&x));
+  }
+  SUBCASE("blocks grow and are capped") {
+    for (int i = 0; i < 1000; ++i) (void)a.allocate(100, 8);
+    CHECK(a.capacity() >= 100000);
+    CHECK(backing.live_blocks() > 3);
+    CHECK(backing.live_blocks() < 40);  // 1 KiB, 2 KiB, then 4 KiB blocks: not one block per allocation
+  }
+  SUBCASE("large allocations get their own block and LIFO free returns it") {
+    std::size_t before = backing.live_blocks();
+    void* big = a.allocate(10000, 64);
+    CHECK(aligned(big, 64));
+    CHECK(backing.live_blocks() == before + 1);
+    CHECK(a.owns(big));
+    a.deallocate(big, 10000, 64);
+    CHECK(backing.live_blocks() == before);
+  }
+  SUBCASE("deallocate and try_resize of the most recent allocation") {
+    void* p = a.allocate(16, 8);
+    void* q = a.allocate(16, 8);
+    CHECK(a.try_resize(q, 16, 64, 8));
+    CHECK_FALSE(a.try_resize(q, 64, 100000, 8));
+    CHECK_FALSE(a.try_resize(p, 16, 32, 8));  // not the newest
+    a.deallocate(q, 64, 8);
+    void* r = a.allocate(16, 8);
+    CHECK(r == q);
+  }
+  SUBCASE("mark/rewind and scoped_rewind") {
+    void* keep = a.allocate(10, 8);
+    std::memset(keep, 1, 10);
+    auto m = a.mark();
+    void* first = a.allocate(10, 8);
+    for (int i = 0; i < 100; ++i) (void)a.allocate(200, 8);  // spans several blocks
+    (void)a.allocate(5000, 8);                              // and a large block
+    std::size_t blocks = backing.live_blocks();
+    a.rewind(m);
+    CHECK(backing.live_blocks() == blocks - 1);  // the large block went back, the others are kept spare
+    CHECK(a.allocate(10, 8) == first);
+    void* next = nullptr;
+    {
+      runtime::scoped_rewind guard(a);
+      next = a.allocate(10, 8);
+      for (int i = 0; i < 100; ++i) (void)a.allocate(200, 8);
+    }
+    CHECK(a.allocate(10, 8) == next);
+    CHECK(static_cast<unsigned char*>(keep)[9] == 1);
+  }
+  SUBCASE("reset modes") {
+    for (int i = 0; i < 100; ++i) (void)a.allocate(200, 8);
+    (void)a.allocate(5000, 8);
+    std::size_t cap = a.capacity();
+    a.reset(runtime::reset_mode::retain_capacity);
+    CHECK(a.capacity() == cap - (5000 + 32));  // the large block (payload after a 16-aligned header) went back
+    auto before = backing.stats().allocations;
+    for (int i = 0; i < 100; ++i) (void)a.allocate(200, 8);
+    CHECK(backing.stats().allocations == before);  // reused, no new blocks
+    a.reset(runtime::reset_mode::free_all);
+    CHECK(a.capacity() == 0);
+    CHECK(backing.live_blocks() == 0);
+  }
+  SUBCASE("overflowing sizes throw bad_alloc") {
+    CHECK_THROWS_AS((void)a.allocate(std::size_t(-1) - 8, 8), std::bad_alloc);
+  }
+}
+
+TEST_CASE("runtime::tracking_allocator") {
+  runtime::tracking_allocator<runtime::mimalloc_allocator> t;
+  void* a = t.allocate(8, 8);
+  void* b = t.allocate(100, 8);
+  void* c = t.allocate(1 << 20, 64);
+  auto s = t.stats();
+  CHECK(s.allocations == 3);
+  CHECK(s.current_bytes == 8 + 100 + (1 << 20));
+  CHECK(s.histogram[0] == 1);   // <= 8
+  CHECK(s.histogram[4] == 1);   // <= 128
+  CHECK(s.histogram[15] == 1);  // > 128 KiB
+  t.deallocate(c, 1 << 20, 64);
+  t.deallocate(b, 100, 8);
+  s = t.stats();
+  CHECK(s.frees == 2);
+  CHECK(s.current_bytes == 8);
+  CHECK(s.peak_bytes == 8 + 100 + (1 << 20));
+  CHECK(s.total_bytes == 8 + 100 + (1 << 20));
+  auto j = t.to_json();
+  CHECK(j["allocations"] == 3);
+  CHECK(j["current_bytes"] == 8);
+  CHECK(j["size_classes"].size() == runtime::alloc_stats::size_classes);
+  CHECK(j["size_classes"][0]["le"] == 8);
+  CHECK(j["size_classes"][15]["le"].is_null());
+  t.deallocate(a, 8, 8);
+  CHECK(runtime::alloc_counters::size_class(9) == 1);
+  CHECK(runtime::alloc_counters::size_class(16) == 1);
+  CHECK(runtime::alloc_counters::size_class(17) == 2);
+  SUBCASE("threads") {
+    runtime::tracking_allocator<runtime::mimalloc_allocator> tt;
+    hammer(tt);
+    auto st = tt.stats();
+    CHECK(st.allocations == 8000);
+    CHECK(st.frees == 8000);
+    CHECK(st.current_bytes == 0);
+    CHECK(st.peak_bytes > 0);
+  }
+}
+
+TEST_CASE("runtime::debug_allocator") {
+  silent_handler quiet;
+  runtime::debug_allocator<> d;
+  SUBCASE("clean use passes") {
+    void* p = d.allocate(10, 8);
+    std::memset(p, 0, 10);
+    d.deallocate(p, 10, 8);
+    auto v = d.check();
+    CHECK(v.ok);
+    CHECK(v.leaks == 0);
+  }
+  if constexpr (runtime::debug_allocator_enabled) {
+    SUBCASE("fill patterns") {
+      auto* p = static_cast<unsigned char*>(d.allocate(4, 1));
+      CHECK(p[0] == 0xCD);
+      CHECK(p[4] == 0xFD);
+      d.deallocate(p, 4, 1);
+    }
+    SUBCASE("leak") {
+      void* p = d.allocate(24, 8);
+      auto v = d.check();
+      CHECK_FALSE(v.ok);
+      CHECK(v.leaks == 1);
+      CHECK(d.report().find("leak") != std::string::npos);
+      d.deallocate(p, 24, 8);
+      CHECK(d.check().ok);
+    }
+    SUBCASE("double free") {
+      void* p = d.allocate(24, 8);
+      d.deallocate(p, 24, 8);
+      d.deallocate(p, 24, 8);
+      auto v = d.check();
+      CHECK(v.errors == 1);
+      REQUIRE(d.errors().size() == 1);
+      CHECK(d.errors()[0].kind == runtime::debug_error_kind::double_free);
+    }
+    SUBCASE("invalid free") {
+      int x;
+      d.deallocate(&x, 4, 4);
+      CHECK(d.errors().at(0).kind == runtime::debug_error_kind::invalid_free);
+    }
+    SUBCASE("size and alignment mismatch") {
+      void* p = d.allocate(24, 8);
+      d.deallocate(p, 25, 8);
+      void* q = d.allocate(24, 16);
+      d.deallocate(q, 24, 8);
+      auto e = d.errors();
+      REQUIRE(e.size() == 2);
+      CHECK(e[0].kind == runtime::debug_error_kind::size_mismatch);
+      CHECK(e[0].given_size == 25);
+      CHECK(e[1].kind == runtime::debug_error_kind::alignment_mismatch);
+    }
+    SUBCASE("overrun and underrun") {
+      auto* p = static_cast<char*>(d.allocate(10, 8));
+      p[10] = 'x';
+      auto* q = static_cast<char*>(d.allocate(10, 8));
+      q[-1] = 'x';
+      d.deallocate(p, 10, 8);
+      d.deallocate(q, 10, 8);
+      auto e = d.errors();
+      REQUIRE(e.size() == 2);
+      CHECK(e[0].kind == runtime::debug_error_kind::overrun);
+      CHECK(e[0].offset == 10);
+      CHECK(e[1].kind == runtime::debug_error_kind::underrun);
+    }
+    SUBCASE("use-after-free write") {
+      auto* p = static_cast<char*>(d.allocate(10, 8));
+      d.deallocate(p, 10, 8);
+      p[3] = 'x';  // still in quarantine: detected, not a real heap corruption
+      auto v = d.check();
+      CHECK_FALSE(v.ok);
+      REQUIRE(d.errors().size() == 1);
+      CHECK(d.errors()[0].kind == runtime::debug_error_kind::use_after_free_write);
+      CHECK(d.errors()[0].offset == 3);
+    }
+    SUBCASE("threads") {
+      hammer(d);
+      CHECK(d.check().ok);
+    }
+  } else {
+    CHECK(d.report().find("compiled out") != std::string::npos);
+  }
+}
+
+TEST_CASE("runtime::memory_resource_adaptor") {
+  runtime::testing::test_allocator t;
+  runtime::memory_resource_adaptor<runtime::allocator_ref<runtime::testing::test_allocator>> mr(t);
+  {
+    std::pmr::vector<std::pmr::string> v(&mr);
+    for (int i = 0; i < 100; ++i) v.emplace_back(std::string(40, char('a' + i % 26)));
+    CHECK(t.live_blocks() > 0);
+    CHECK(v[99][0] == 'v');
+  }
+  CHECK(t.live_blocks() == 0);
+  CHECK(mr.is_equal(mr));
+  runtime::memory_resource_adaptor<runtime::system_allocator> other;
+  CHECK_FALSE(mr.is_equal(other));
+  SUBCASE("arena behind pmr") {
+    runtime::memory_resource_adaptor<runtime::arena_allocator<>> arena_mr;
+    std::pmr::map<int, int> m(&arena_mr);
+    for (int i = 0; i < 1000; ++i) m[i] = i;
+    CHECK(m.size() == 1000);
+  }
+}
+
+TEST_CASE("runtime::std_allocator") {
+  runtime::testing::test_allocator t;
+  {
+    std::vector<int, runtime::std_allocator<int, runtime::testing::test_allocator>> v(t);
+    for (int i = 0; i < 1000; ++i) v.push_back(i);
+    std::list<int, runtime::std_allocator<int, runtime::testing::test_allocator>> l(t);  // rebinds to nodes
+    l.push_back(1);
+    CHECK(t.stats().allocations > 2);
+  }
+  CHECK(t.live_blocks() == 0);
+  SUBCASE("stateless allocators need no instance") {
+    std::vector<long, runtime::std_allocator<long, runtime::mimalloc_allocator>> v;
+    v.assign(100, 7);
+    CHECK(v[99] == 7);
+    CHECK(runtime::std_allocator<int, runtime::mimalloc_allocator>() ==
+          runtime::std_allocator<long, runtime::mimalloc_allocator>());
+  }
+  SUBCASE("overflow") {
+    runtime::std_allocator<std::uint64_t, runtime::mimalloc_allocator> a;
+    CHECK_THROWS_AS((void)a.allocate(std::size_t(-1) / 4), std::bad_array_new_length);
+  }
+}
+
+TEST_CASE("runtime::testing::test_allocator") {
+  runtime::testing::test_allocator t;
+  void* p = t.allocate(10, 8);
+  CHECK(t.owns(p));
+  t.deallocate(p, 10, 8);
+  CHECK_FALSE(t.owns(p));
+  SUBCASE("threads") { hammer(t); }
+}
+
+// The test allocator must fail the test that leaks; doctest's may_fail/should_fail check exactly that.
+TEST_CASE("runtime::testing::test_allocator fails a leaking test" * doctest::should_fail()) {
+  runtime::testing::test_allocator t;
+  (void)t.allocate(10, 8);
+}
+TEST_CASE("runtime::testing::test_allocator fails on a mismatched free" * doctest::should_fail()) {
+  runtime::testing::test_allocator t;
+  void* p = t.allocate(10, 8);
+  t.deallocate(p, 12, 8);
 }

@@ -1,9 +1,35 @@
 // SPDX-License-Identifier: MIT
-// runtime.alloc: the Allocator concept and its policies.
+// runtime.alloc: the Allocator concept, its traits, allocation policies that compose at compile time, and
+// bridges to std::pmr and standard containers.
+//
+// Out of memory: every policy reports exhaustion by throwing std::bad_alloc (mimalloc's null return and
+// arithmetic overflow of a size included); no policy returns nullptr from allocate().
 #ifndef RUNTIME_MODULE
+#  include <algorithm>
+#  include <array>
+#  include <atomic>
+#  include <bit>
+#  include <concepts>
 #  include <cstddef>
+#  include <cstdint>
+#  include <cstdio>
+#  include <cstdlib>
+#  include <cstring>
+#  include <functional>
+#  include <limits>
+#  include <memory_resource>
+#  include <mutex>
 #  include <new>
+#  include <string>
+#  include <string_view>
+#  include <type_traits>
+#  include <unordered_map>
+#  include <utility>
+#  include <vector>
+#  include <cxxabi.h>
+#  include <execinfo.h>
 #  include <mimalloc.h>
+#  include <nlohmann/json.hpp>
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
 #  include "runtime/error.hpp"
@@ -12,24 +38,990 @@
 #define RUNTIME_ALLOC_HPP_
 #include "runtime/config.hpp"
 
+// The build sets this for all code (meson option debug_allocator); a header-mode consumer that does not
+// gets the checks in builds without NDEBUG.
+#ifndef RUNTIME_DEBUG_ALLOCATOR
+#  ifdef NDEBUG
+#    define RUNTIME_DEBUG_ALLOCATOR 0
+#  else
+#    define RUNTIME_DEBUG_ALLOCATOR 1
+#  endif
+#endif
+
+namespace runtime::inline v1::detail {
+
+inline bool is_pow2(std::size_t a) noexcept { return a != 0 && (a & (a - 1)) == 0; }
+inline std::uintptr_t align_up(std::uintptr_t v, std::size_t a) noexcept { return (v + (a - 1)) & ~(std::uintptr_t(a) - 1); }
+
+// Overflow of a size computation is an out-of-memory condition, never a wrap-around.
+inline std::size_t checked_add(std::size_t a, std::size_t b) {
+  if (a > std::numeric_limits<std::size_t>::max() - b) throw std::bad_alloc();
+  return a + b;
+}
+
+}  // namespace runtime::inline v1::detail
+
 RUNTIME_EXPORT_BEGIN
 namespace runtime::inline v1 {
 
-/// The minimal allocator: allocate and deallocate with size and alignment.
+// ============================================================================================ the concept ===
+
+/// Part 1 of Allocator: `void* a.allocate(std::size_t size, std::size_t align)`.
+/// \returns memory for `size` bytes aligned to `align` (a power of two); \throws std::bad_alloc, never null.
 template <class A>
-concept Allocator = requires(A& a, std::size_t n, std::size_t align, void* p) {
+concept HasAllocate = requires(A& a, std::size_t n, std::size_t align) {
   { a.allocate(n, align) } -> std::same_as<void*>;
-  a.deallocate(p, n, align);
 };
 
-/// operator new / aligned new. Thread-safe; stateless.
+/// Part 2 of Allocator: `a.deallocate(void* p, std::size_t size, std::size_t align)` with the size and
+/// alignment given to allocate().
+template <class A>
+concept HasDeallocate = requires(A& a, void* p, std::size_t n, std::size_t align) { a.deallocate(p, n, align); };
+
+/// The minimal allocator: allocate and deallocate with size and alignment. Everything else is optional and
+/// reached through allocator_traits. A type that fails names the missing part (HasAllocate/HasDeallocate)
+/// in the compiler's diagnostic; `static_assert(runtime::checked_allocator<T>)` spells it out in English.
+template <class A>
+concept Allocator = HasAllocate<A> && HasDeallocate<A>;
+
+/// Optional: `bool a.try_resize(void* p, std::size_t old_size, std::size_t new_size, std::size_t align)`
+/// grows or shrinks in place; false leaves the block untouched.
+template <class A>
+concept HasTryResize = requires(A& a, void* p, std::size_t n, std::size_t align) {
+  { a.try_resize(p, n, n, align) } -> std::convertible_to<bool>;
+};
+/// Optional: `bool a.owns(const void* p) const` — whether p came from this allocator.
+template <class A>
+concept HasOwns = requires(const A& a, const void* p) {
+  { a.owns(p) } -> std::convertible_to<bool>;
+};
+/// Optional: `static constexpr std::string_view name` (or a `name()` member) for diagnostics.
+template <class A>
+concept HasName = requires { { A::name } -> std::convertible_to<std::string_view>; };
+/// Optional: `static constexpr bool is_thread_safe` — allocate/deallocate may be called concurrently.
+template <class A>
+concept HasThreadSafety = requires { { A::is_thread_safe } -> std::convertible_to<bool>; };
+
+/// True when A is an Allocator; when it is not, instantiating it fails with a static_assert that says which
+/// requirement is missing (use as `static_assert(runtime::checked_allocator<T>)`).
+template <class A>
+inline constexpr bool checked_allocator = [] {
+  static_assert(HasAllocate<A>,
+                "type is not a runtime::Allocator: it does not provide `void* allocate(std::size_t size, "
+                "std::size_t align)`");
+  static_assert(HasDeallocate<A>,
+                "type is not a runtime::Allocator: it does not provide `void deallocate(void* p, std::size_t "
+                "size, std::size_t align)`");
+  return true;
+}();
+
+/// Uniform access to an Allocator; fills in every optional part. Callers go through it rather than calling
+/// members directly, so a policy only writes what it can do better than the default.
+template <class A>
+struct allocator_traits {
+  static_assert(HasAllocate<A>,
+                "runtime::allocator_traits<A>: A is not an Allocator: it does not provide `void* allocate(std::size_t "
+                "size, std::size_t align)`");
+  static_assert(HasDeallocate<A>,
+                "runtime::allocator_traits<A>: A is not an Allocator: it does not provide `void deallocate(void* p, "
+                "std::size_t size, std::size_t align)`");
+
+  /// \pre align is a power of two. \throws std::bad_alloc on exhaustion.
+  static void* allocate(A& a, std::size_t n, std::size_t align) { return a.allocate(n, align); }
+  /// \pre (p, n, align) are exactly what allocate() was given/returned.
+  static void deallocate(A& a, void* p, std::size_t n, std::size_t align) { a.deallocate(p, n, align); }
+  /// In-place resize; the default (no member) is "cannot" — the caller then allocates, copies and frees.
+  static bool try_resize(A& a, void* p, std::size_t old_n, std::size_t new_n, std::size_t align) {
+    if constexpr (HasTryResize<A>) return a.try_resize(p, old_n, new_n, align);
+    else return false;
+  }
+  /// Whether `owns()` can answer; without it, owns() is not available.
+  static constexpr bool has_owns = HasOwns<A>;
+  static bool owns(const A& a, const void* p) requires HasOwns<A> { return a.owns(p); }
+  /// The allocator's name for diagnostics; "allocator" when it declares none.
+  static constexpr std::string_view name() {
+    if constexpr (HasName<A>) return std::string_view(A::name);
+    else return "allocator";
+  }
+  /// Declared thread safety; an allocator that says nothing is assumed not thread-safe.
+  static constexpr bool is_thread_safe = [] {
+    if constexpr (HasThreadSafety<A>) return bool(A::is_thread_safe);
+    else return false;
+  }();
+  /// Stateless allocators are interchangeable: memory from one instance may be freed through another.
+  static constexpr bool is_stateless = std::is_empty_v<A> && std::is_default_constructible_v<A>;
+};
+
+// ============================================================================================ policies =====
+
+/// Global operator new / aligned new (whatever the program installed: with rt's allocator=mimalloc, and in
+/// any process that loads Debian's libmimalloc.so, that is mimalloc). Thread-safe; stateless.
+/// \throws std::bad_alloc on exhaustion. It calls the nothrow form and throws itself, because a C build of
+/// libmimalloc (Debian's) aborts instead of throwing from the throwing operator new.
 struct system_allocator {
+  static constexpr std::string_view name = "system_allocator";
+  static constexpr bool is_thread_safe = true;
   void* allocate(std::size_t n, std::size_t align) {
-    return ::operator new(n, std::align_val_t(align));
+    void* p = ::operator new(n, std::align_val_t(align), std::nothrow);
+    if (!p) throw std::bad_alloc();
+    return p;
   }
   void deallocate(void* p, std::size_t n, std::size_t align) noexcept {
     ::operator delete(p, n, std::align_val_t(align));
   }
+};
+
+/// mimalloc's default heap through its sized and aligned calls. Thread-safe; stateless; a block may be freed
+/// on any thread. \throws std::bad_alloc when mimalloc returns null.
+struct mimalloc_allocator {
+  static constexpr std::string_view name = "mimalloc_allocator";
+  static constexpr bool is_thread_safe = true;
+  void* allocate(std::size_t n, std::size_t align) {
+    void* p = align <= alignof(std::max_align_t) ? mi_malloc(n) : mi_malloc_aligned(n, align);
+    if (!p) throw std::bad_alloc();
+    return p;
+  }
+  void deallocate(void* p, std::size_t n, std::size_t align) noexcept { mi_free_size_aligned(p, n, align); }
+  bool try_resize(void* p, std::size_t, std::size_t new_n, std::size_t) noexcept {
+    return mi_expand(p, new_n) != nullptr;
+  }
+  bool owns(const void* p) const noexcept { return mi_is_in_heap_region(p); }
+};
+
+/// A private mimalloc heap per instance (mi_heap_new): its blocks are separate from the rest of the
+/// process, and destroying the instance releases what is still live in it (mi_heap_destroy).
+/// NOT thread-safe for allocate (mimalloc heaps belong to the creating thread); deallocate is safe from any
+/// thread. Move-only.
+class mimalloc_heap_allocator {
+ public:
+  static constexpr std::string_view name = "mimalloc_heap_allocator";
+  static constexpr bool is_thread_safe = false;
+  mimalloc_heap_allocator() : heap_(mi_heap_new()) {
+    if (!heap_) throw std::bad_alloc();
+  }
+  mimalloc_heap_allocator(mimalloc_heap_allocator&& o) noexcept : heap_(std::exchange(o.heap_, nullptr)) {}
+  mimalloc_heap_allocator& operator=(mimalloc_heap_allocator&& o) noexcept {
+    if (this != &o) { release(); heap_ = std::exchange(o.heap_, nullptr); }
+    return *this;
+  }
+  ~mimalloc_heap_allocator() { release(); }
+
+  void* allocate(std::size_t n, std::size_t align) {
+    void* p = align <= alignof(std::max_align_t) ? mi_heap_malloc(heap_, n) : mi_heap_malloc_aligned(heap_, n, align);
+    if (!p) throw std::bad_alloc();
+    return p;
+  }
+  void deallocate(void* p, std::size_t n, std::size_t align) noexcept { mi_free_size_aligned(p, n, align); }
+  bool owns(const void* p) const noexcept { return heap_ && mi_heap_check_owned(heap_, p); }
+  mi_heap_t* heap() const noexcept { return heap_; }
+
+ private:
+  void release() noexcept {
+    if (heap_) mi_heap_destroy(heap_);
+    heap_ = nullptr;
+  }
+  mi_heap_t* heap_;
+};
+
+/// A non-owning handle to another allocator, so a stateful allocator can be shared by adaptors and
+/// containers. Thread safety is that of A.
+template <Allocator A>
+class allocator_ref {
+ public:
+  static constexpr bool is_thread_safe = allocator_traits<A>::is_thread_safe;
+  allocator_ref(A& a) noexcept : a_(&a) {}  // NOLINT: implicit on purpose
+  void* allocate(std::size_t n, std::size_t align) { return allocator_traits<A>::allocate(*a_, n, align); }
+  void deallocate(void* p, std::size_t n, std::size_t align) { allocator_traits<A>::deallocate(*a_, p, n, align); }
+  bool try_resize(void* p, std::size_t o, std::size_t n, std::size_t al) {
+    return allocator_traits<A>::try_resize(*a_, p, o, n, al);
+  }
+  A& get() const noexcept { return *a_; }
+  friend bool operator==(const allocator_ref&, const allocator_ref&) = default;
+
+ private:
+  A* a_;
+};
+
+// ------------------------------------------------------------------------------------------- arena -------
+
+/// How arena_allocator::reset() treats its blocks (Zig's ArenaAllocator.ResetMode).
+enum class reset_mode : std::uint8_t {
+  free_all,         ///< return every block to the backing allocator
+  retain_capacity,  ///< keep the regular blocks for reuse; dedicated large blocks are always returned
+};
+
+/// Block growth of an arena: the first block, the cap of the geometric growth, and the size from which an
+/// allocation gets a dedicated block of its own (so one big request does not waste a growing block).
+struct arena_options {
+  std::size_t initial_block_size = 4096;
+  std::size_t max_block_size = std::size_t(1) << 20;
+  std::size_t large_threshold = std::size_t(64) << 10;
+};
+
+/// A position in an arena to rewind to (arena_allocator::mark()).
+struct arena_marker {
+  void* block = nullptr;
+  std::size_t used = 0;
+  std::size_t large_count = 0;
+};
+
+/// Bump-pointer allocation in growing blocks taken from Backing. Any power-of-two alignment. deallocate()
+/// reclaims only the most recent allocation; everything else is freed at once by reset(), rewind() or the
+/// destructor. NOT thread-safe. Move-only. \throws std::bad_alloc when Backing does.
+template <Allocator Backing = system_allocator>
+class arena_allocator {
+  struct block {
+    block* prev;
+    std::size_t size;   // total bytes, header included
+    std::size_t align;  // alignment it was allocated with
+  };
+  static constexpr std::size_t header = sizeof(block);
+  static constexpr std::size_t block_align = alignof(std::max_align_t);
+
+ public:
+  static constexpr std::string_view name = "arena_allocator";
+  static constexpr bool is_thread_safe = false;
+
+  explicit arena_allocator(arena_options opt = {}, Backing backing = Backing{})
+      : backing_(std::move(backing)), opt_(opt), next_size_(std::max<std::size_t>(opt.initial_block_size, 256)) {}
+  arena_allocator(const arena_allocator&) = delete;
+  arena_allocator& operator=(const arena_allocator&) = delete;
+  arena_allocator(arena_allocator&& o) noexcept
+      : backing_(std::move(o.backing_)), opt_(o.opt_), head_(std::exchange(o.head_, nullptr)),
+        spare_(std::exchange(o.spare_, nullptr)), large_(std::exchange(o.large_, nullptr)),
+        large_count_(std::exchange(o.large_count_, 0)), cur_(std::exchange(o.cur_, nullptr)),
+        end_(std::exchange(o.end_, nullptr)), last_(std::exchange(o.last_, nullptr)), next_size_(o.next_size_) {}
+  ~arena_allocator() { reset(reset_mode::free_all); }
+
+  /// \pre align is a power of two. O(1) unless a new block is needed.
+  void* allocate(std::size_t n, std::size_t align) {
+    auto c = detail::align_up(reinterpret_cast<std::uintptr_t>(cur_), align);
+    auto e = reinterpret_cast<std::uintptr_t>(end_);
+    if (c <= e && n <= e - c && cur_) [[likely]] {
+      last_ = cur_;
+      cur_ = reinterpret_cast<char*>(c + n);
+      return reinterpret_cast<void*>(c);
+    }
+    return allocate_slow(n, align);
+  }
+  /// Frees only the most recent allocation (LIFO); otherwise a no-op until reset/rewind.
+  void deallocate(void* p, std::size_t n, std::size_t align) noexcept {
+    if (large_ && p == reinterpret_cast<char*>(large_) + large_offset(align)) {
+      pop_large();
+      return;
+    }
+    if (p && static_cast<char*>(p) + n == cur_ && last_) {
+      cur_ = last_;
+      last_ = nullptr;
+    }
+  }
+  /// Grows or shrinks the most recent allocation in place when the block has room.
+  bool try_resize(void* p, std::size_t old_n, std::size_t new_n, std::size_t) noexcept {
+    char* q = static_cast<char*>(p);
+    if (q + old_n != cur_ || !head_) return new_n <= old_n && q;  // shrinking anything "succeeds" (no-op)
+    if (new_n > std::size_t(end_ - q)) return false;
+    cur_ = q + new_n;
+    return true;
+  }
+  /// Whether p points into memory handed out by this arena (O(number of blocks)).
+  bool owns(const void* p) const noexcept {
+    auto in = [p](const block* b) {
+      auto* s = reinterpret_cast<const char*>(b);
+      return std::less_equal<const void*>()(s + header, p) && std::less<const void*>()(p, s + b->size);
+    };
+    for (block* b = head_; b; b = b->prev) if (in(b)) return true;
+    for (block* b = large_; b; b = b->prev) if (in(b)) return true;
+    return false;
+  }
+
+  /// The current position; allocations made after it are released by rewind(m).
+  arena_marker mark() const noexcept {
+    return {head_, head_ ? std::size_t(cur_ - reinterpret_cast<char*>(head_)) : 0, large_count_};
+  }
+  /// \pre m came from mark() on this arena, and no reset or earlier rewind went below it since.
+  /// Blocks opened after m are kept for reuse; large blocks opened after m are returned to Backing.
+  void rewind(arena_marker m) noexcept {
+    while (large_count_ > m.large_count) pop_large();
+    while (head_ && head_ != m.block) {
+      block* b = head_;
+      head_ = b->prev;
+      b->prev = spare_;
+      spare_ = b;
+    }
+    last_ = nullptr;
+    if (head_) {
+      cur_ = reinterpret_cast<char*>(head_) + m.used;
+      end_ = reinterpret_cast<char*>(head_) + head_->size;
+    } else {
+      cur_ = end_ = nullptr;
+    }
+  }
+  /// Releases every allocation at once.
+  void reset(reset_mode mode = reset_mode::free_all) noexcept {
+    rewind({});
+    if (mode == reset_mode::free_all) {
+      while (spare_) {
+        block* b = spare_;
+        spare_ = b->prev;
+        free_block(b);
+      }
+      next_size_ = std::max<std::size_t>(opt_.initial_block_size, 256);
+    }
+  }
+  /// Bytes held from Backing (blocks in use, spare and large).
+  std::size_t capacity() const noexcept {
+    std::size_t s = 0;
+    for (block* b : {head_, spare_, large_})
+      for (; b; b = b->prev) s += b->size;
+    return s;
+  }
+  Backing& backing() noexcept { return backing_; }
+
+ private:
+  void free_block(block* b) noexcept { backing_.deallocate(b, b->size, b->align); }
+  void pop_large() noexcept {
+    block* b = large_;
+    large_ = b->prev;
+    --large_count_;
+    free_block(b);
+  }
+  static std::size_t large_offset(std::size_t align) noexcept {
+    return detail::align_up(header, std::max(align, block_align));
+  }
+  void* allocate_slow(std::size_t n, std::size_t align) {
+    std::size_t need = detail::checked_add(detail::checked_add(n, align), header);
+    if (need > opt_.large_threshold) {
+      // A dedicated block, header at its start, so deallocate() of the newest one can return it at once.
+      std::size_t total = detail::checked_add(large_offset(align), n);
+      auto* b = static_cast<block*>(backing_.allocate(total, std::max(align, block_align)));
+      b->prev = large_;
+      b->size = total;
+      b->align = std::max(align, block_align);
+      large_ = b;
+      ++large_count_;
+      return reinterpret_cast<char*>(b) + large_offset(align);
+    }
+    // Reuse a spare block that fits, else take a new one from Backing.
+    block** link = &spare_;
+    while (*link && (*link)->size < need) link = &(*link)->prev;
+    block* b = *link;
+    if (b) {
+      *link = b->prev;
+    } else {
+      std::size_t size = std::max(next_size_, need);
+      next_size_ = std::min(next_size_ * 2, std::max(opt_.max_block_size, next_size_));
+      b = static_cast<block*>(backing_.allocate(size, block_align));
+      b->size = size;
+      b->align = block_align;
+    }
+    b->prev = head_;
+    head_ = b;
+    cur_ = reinterpret_cast<char*>(b) + header;
+    end_ = reinterpret_cast<char*>(b) + b->size;
+    last_ = nullptr;
+    return allocate(n, align);
+  }
+
+  [[no_unique_address]] Backing backing_;
+  arena_options opt_;
+  block* head_ = nullptr;   // block being bumped, linked to older ones
+  block* spare_ = nullptr;  // retained blocks ready for reuse
+  block* large_ = nullptr;  // dedicated blocks, newest first
+  std::size_t large_count_ = 0;
+  char* cur_ = nullptr;
+  char* end_ = nullptr;
+  char* last_ = nullptr;  // start of the free space before the most recent allocation (LIFO free)
+  std::size_t next_size_;
+};
+
+/// Rewinds an arena to the position it had at construction when the scope ends (foonathan's
+/// memory_stack unwinder).
+template <class Arena>
+class scoped_rewind {
+ public:
+  explicit scoped_rewind(Arena& a) noexcept : arena_(a), mark_(a.mark()) {}
+  scoped_rewind(const scoped_rewind&) = delete;
+  scoped_rewind& operator=(const scoped_rewind&) = delete;
+  ~scoped_rewind() { arena_.rewind(mark_); }
+  arena_marker marker() const noexcept { return mark_; }
+
+ private:
+  Arena& arena_;
+  arena_marker mark_;
+};
+
+// ------------------------------------------------------------------------------------------- tracking ----
+
+/// A point-in-time copy of allocation counters. Under concurrency the fields are each exact but read at
+/// slightly different moments.
+struct alloc_stats {
+  static constexpr std::size_t size_classes = 16;
+  std::uint64_t allocations = 0;
+  std::uint64_t frees = 0;
+  std::uint64_t current_bytes = 0;
+  std::uint64_t peak_bytes = 0;
+  std::uint64_t total_bytes = 0;  ///< sum of all allocation sizes
+  /// histogram[i] counts allocations of at most 8 << i bytes (and above the previous class); the last
+  /// class holds everything larger than 128 KiB.
+  std::array<std::uint64_t, size_classes> histogram{};
+
+  /// Upper bound of class i in bytes; 0 for the open-ended last class.
+  static constexpr std::uint64_t class_limit(std::size_t i) noexcept {
+    return i + 1 < size_classes ? std::uint64_t(8) << i : 0;
+  }
+  /// {"allocations":..,"frees":..,"current_bytes":..,"peak_bytes":..,"total_bytes":..,
+  ///  "size_classes":[{"le":8,"count":..},...,{"le":null,"count":..}]}
+  nlohmann::json to_json() const {
+    nlohmann::json classes = nlohmann::json::array();
+    for (std::size_t i = 0; i < size_classes; ++i) {
+      nlohmann::json c;
+      if (class_limit(i)) c["le"] = class_limit(i);
+      else c["le"] = nullptr;
+      c["count"] = histogram[i];
+      classes.push_back(std::move(c));
+    }
+    nlohmann::json j;
+    j["allocations"] = allocations;
+    j["frees"] = frees;
+    j["current_bytes"] = current_bytes;
+    j["peak_bytes"] = peak_bytes;
+    j["total_bytes"] = total_bytes;
+    j["size_classes"] = std::move(classes);
+    return j;
+  }
+};
+
+/// Lock-free allocation counters (relaxed atomics). constinit-able, so they can count from inside a global
+/// operator new before any constructor has run. Thread-safe.
+/// Cost: an allocation is two relaxed read-modify-writes plus a peak check; a free is two.
+class alloc_counters {
+ public:
+  constexpr alloc_counters() noexcept = default;
+
+  static constexpr std::size_t size_class(std::size_t n) noexcept {
+    std::size_t c = n <= 8 ? 0 : std::size_t(std::bit_width(n - 1)) - 3;
+    return c < alloc_stats::size_classes ? c : alloc_stats::size_classes - 1;
+  }
+  void on_allocate(std::size_t n) noexcept {
+    histogram_[size_class(n)].fetch_add(1, std::memory_order_relaxed);
+    std::uint64_t total = allocated_.fetch_add(n, std::memory_order_relaxed) + n;
+    std::uint64_t freed = freed_.load(std::memory_order_relaxed);
+    std::uint64_t cur = total > freed ? total - freed : 0;
+    std::uint64_t peak = peak_.load(std::memory_order_relaxed);
+    while (cur > peak && !peak_.compare_exchange_weak(peak, cur, std::memory_order_relaxed)) {
+    }
+  }
+  void on_deallocate(std::size_t n) noexcept {
+    frees_.fetch_add(1, std::memory_order_relaxed);
+    freed_.fetch_add(n, std::memory_order_relaxed);
+  }
+  alloc_stats snapshot() const noexcept {
+    alloc_stats s;
+    for (std::size_t i = 0; i < alloc_stats::size_classes; ++i) {
+      s.histogram[i] = histogram_[i].load(std::memory_order_relaxed);
+      s.allocations += s.histogram[i];
+    }
+    s.frees = frees_.load(std::memory_order_relaxed);
+    s.total_bytes = allocated_.load(std::memory_order_relaxed);
+    std::uint64_t freed = freed_.load(std::memory_order_relaxed);
+    s.current_bytes = s.total_bytes > freed ? s.total_bytes - freed : 0;
+    s.peak_bytes = std::max(peak_.load(std::memory_order_relaxed), s.current_bytes);
+    return s;
+  }
+
+ private:
+  // Allocation count is the histogram's sum, and current bytes is allocated - freed: fewer atomics per call.
+  std::array<std::atomic<std::uint64_t>, alloc_stats::size_classes> histogram_{};
+  std::atomic<std::uint64_t> allocated_{0};
+  std::atomic<std::uint64_t> peak_{0};
+  alignas(64) std::atomic<std::uint64_t> frees_{0};  // frees often happen on other threads: own cache line
+  std::atomic<std::uint64_t> freed_{0};
+};
+
+/// Counts what goes through it to Backing: allocations, frees, current/peak/total bytes, a size-class
+/// histogram. Thread-safe exactly when Backing is (the counters themselves always are).
+template <Allocator Backing = system_allocator>
+class tracking_allocator {
+ public:
+  static constexpr std::string_view name = "tracking_allocator";
+  static constexpr bool is_thread_safe = allocator_traits<Backing>::is_thread_safe;
+
+  explicit tracking_allocator(Backing backing = Backing{}) : backing_(std::move(backing)) {}
+
+  void* allocate(std::size_t n, std::size_t align) {
+    void* p = allocator_traits<Backing>::allocate(backing_, n, align);
+    counters_.on_allocate(n);
+    return p;
+  }
+  void deallocate(void* p, std::size_t n, std::size_t align) {
+    counters_.on_deallocate(n);
+    allocator_traits<Backing>::deallocate(backing_, p, n, align);
+  }
+  bool try_resize(void* p, std::size_t old_n, std::size_t new_n, std::size_t align) {
+    if (!allocator_traits<Backing>::try_resize(backing_, p, old_n, new_n, align)) return false;
+    counters_.on_deallocate(old_n);  // a resize counts as a free plus an allocation of the new size
+    counters_.on_allocate(new_n);
+    return true;
+  }
+  bool owns(const void* p) const requires HasOwns<Backing> { return backing_.owns(p); }
+
+  alloc_stats stats() const noexcept { return counters_.snapshot(); }
+  /// stats() as JSON (alloc_stats::to_json).
+  nlohmann::json to_json() const { return stats().to_json(); }
+  Backing& backing() noexcept { return backing_; }
+
+ private:
+  [[no_unique_address]] Backing backing_;
+  alloc_counters counters_;
+};
+
+// ------------------------------------------------------------------------------------------- debug -------
+
+/// Whether debug_allocator checks are compiled in (meson option debug_allocator; RUNTIME_DEBUG_ALLOCATOR).
+inline constexpr bool debug_allocator_enabled = RUNTIME_DEBUG_ALLOCATOR != 0;
+
+/// Fill bytes of debug_allocator (foonathan's debug_magic): recognisable in a debugger and in reports.
+enum class debug_magic : unsigned char {
+  new_memory = 0xCD,    ///< fresh allocation, never written by the user
+  freed_memory = 0xDD,  ///< freed and held in quarantine; any other byte there is a use-after-free write
+  fence_memory = 0xFD,  ///< guard bytes around each allocation; any other byte there is an overrun
+};
+
+/// Compile-time knobs of debug_allocator (Zig's DebugAllocator(Config)).
+struct debug_config {
+  std::size_t fence_bytes = 16;       ///< guard bytes before and after each block
+  bool fill = true;                   ///< fill new/freed memory with debug_magic (needed for UAF detection)
+  bool leak_check = true;             ///< report blocks still live at check()
+  std::size_t stack_frames = 12;      ///< frames captured per allocation/free (backtrace()); 0: call site only
+  std::size_t quarantine_blocks = 64; ///< freed blocks held back before returning them to Backing
+};
+
+/// What debug_allocator found.
+enum class debug_error_kind : std::uint8_t {
+  leak, double_free, invalid_free, size_mismatch, alignment_mismatch, overrun, underrun, use_after_free_write
+};
+constexpr std::string_view to_string(debug_error_kind k) noexcept {
+  switch (k) {
+    case debug_error_kind::leak: return "leak";
+    case debug_error_kind::double_free: return "double free";
+    case debug_error_kind::invalid_free: return "invalid free";
+    case debug_error_kind::size_mismatch: return "size mismatch on free";
+    case debug_error_kind::alignment_mismatch: return "alignment mismatch on free";
+    case debug_error_kind::overrun: return "buffer overrun";
+    case debug_error_kind::underrun: return "buffer underrun";
+    case debug_error_kind::use_after_free_write: return "use-after-free write";
+  }
+  return "error";
+}
+
+/// One finding, with the stack of the allocation and, when known, of the (first) free.
+struct debug_error {
+  debug_error_kind kind{};
+  const void* ptr = nullptr;
+  std::size_t size = 0;           ///< size given to allocate
+  std::size_t align = 0;
+  std::size_t given_size = 0;     ///< size/alignment given to the offending deallocate (mismatch errors)
+  std::size_t given_align = 0;
+  std::size_t offset = 0;         ///< first bad byte, relative to ptr (overrun/underrun/UAF)
+  std::vector<void*> alloc_site;  ///< return addresses, innermost first
+  std::vector<void*> free_site;
+};
+
+/// The verdict of debug_allocator::check(); discarding it is a warning (Zig's `deinit() -> Check`).
+struct [[nodiscard]] debug_check {
+  bool ok = true;
+  std::size_t leaks = 0;
+  std::size_t errors = 0;  ///< findings other than leaks
+  explicit operator bool() const noexcept { return ok; }
+};
+
+/// Called for each finding as it is made (leaks: at check()); the default prints one line to stderr.
+using debug_error_handler = void (*)(const debug_error&);
+
+}  // namespace runtime::inline v1
+RUNTIME_EXPORT_END
+
+namespace runtime::inline v1::detail {
+
+inline std::string hex(const void* p) {
+  char buf[2 + 16 + 1];
+  std::snprintf(buf, sizeof buf, "%p", p);
+  return buf;
+}
+
+// One frame per line, demangled: "    #0 allocate_for_leak() (binary+0x1234)".
+inline void append_frames(std::string& out, const std::vector<void*>& frames) {
+  if (frames.empty()) {
+    out += "    (no stack captured)\n";
+    return;
+  }
+  char** syms = ::backtrace_symbols(frames.data(), int(frames.size()));
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    out += "    #" + std::to_string(i) + ' ';
+    std::string_view s = syms ? std::string_view(syms[i]) : std::string_view();
+    auto open = s.find('('), plus = s.find('+', open == s.npos ? 0 : open);
+    std::string shown;
+    if (open != s.npos && plus != s.npos && plus > open + 1) {
+      std::string mangled(s.substr(open + 1, plus - open - 1));
+      int status = 0;
+      char* d = abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status);
+      shown = status == 0 && d ? d : mangled;
+      std::free(d);
+      shown += " (" + std::string(s.substr(0, open)) + ' ' + std::string(s.substr(plus)) ;
+      if (!shown.empty() && shown.back() == ')') shown.pop_back();
+      shown += ')';
+    } else {
+      shown = s.empty() ? hex(frames[i]) : std::string(s);
+    }
+    out += shown;
+    out += '\n';
+  }
+  std::free(syms);
+}
+
+inline std::string describe(const debug_error& e) {
+  std::string s = "error: ";
+  if (e.kind == debug_error_kind::leak) s = "leak: ";
+  s += std::string(to_string(e.kind)) + " at " + hex(e.ptr) + " (" + std::to_string(e.size) + " bytes, align " +
+       std::to_string(e.align) + ")";
+  if (e.kind == debug_error_kind::size_mismatch || e.kind == debug_error_kind::alignment_mismatch)
+    s += ": freed with size " + std::to_string(e.given_size) + ", align " + std::to_string(e.given_align);
+  if (e.kind == debug_error_kind::overrun || e.kind == debug_error_kind::use_after_free_write)
+    s += ": bad byte at offset " + std::to_string(e.offset);
+  if (e.kind == debug_error_kind::underrun) s += ": bad byte " + std::to_string(e.offset) + " bytes before the block";
+  return s;
+}
+
+inline void default_debug_handler(const debug_error& e) {
+  std::string line = "runtime::debug_allocator: " + describe(e) + '\n';
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+inline std::atomic<debug_error_handler>& debug_handler_slot() noexcept {
+  static constinit std::atomic<debug_error_handler> h{&default_debug_handler};
+  return h;
+}
+
+}  // namespace runtime::inline v1::detail
+
+RUNTIME_EXPORT_BEGIN
+namespace runtime::inline v1 {
+
+/// Installs the handler called on each debug_allocator finding; returns the previous one. nullptr: silent.
+inline debug_error_handler set_debug_error_handler(debug_error_handler h) noexcept {
+  return detail::debug_handler_slot().exchange(h);
+}
+inline debug_error_handler get_debug_error_handler() noexcept { return detail::debug_handler_slot().load(); }
+
+#if RUNTIME_DEBUG_ALLOCATOR
+/// Checks every allocation that goes through it to Backing: leaks (with the allocation's stack trace),
+/// double and invalid frees, size/alignment mismatch on free, overruns and underruns (guard bytes checked at
+/// free and at check()), use-after-free writes (freed blocks are filled and held in a quarantine, verified
+/// when they leave it and at check()). Findings go to the error handler and into report().
+/// Thread-safe when Backing is (a mutex guards the bookkeeping). Compiled out when RUNTIME_DEBUG_ALLOCATOR=0:
+/// then it forwards to Backing and check() is always ok.
+/// Stack traces name functions when the program is linked with -rdynamic (backtrace_symbols).
+template <Allocator Backing = system_allocator, debug_config Config = debug_config{}>
+class debug_allocator {
+  struct record {
+    std::size_t size, align;
+    std::vector<void*> alloc_site;
+    std::vector<void*> free_site;
+  };
+  static constexpr std::size_t fence = Config.fence_bytes;
+
+ public:
+  static constexpr std::string_view name = "debug_allocator";
+  static constexpr bool is_thread_safe = allocator_traits<Backing>::is_thread_safe;
+
+  explicit debug_allocator(Backing backing = Backing{}) : backing_(std::move(backing)) {}
+  debug_allocator(const debug_allocator&) = delete;
+  debug_allocator& operator=(const debug_allocator&) = delete;
+  /// Releases the quarantine and whatever leaked (after check() has reported it, or silently).
+  ~debug_allocator() {
+    std::lock_guard lock(mu_);
+    while (!quarantine_.empty()) evict_oldest();
+    for (auto& [p, r] : live_) release(static_cast<char*>(p), r.size, r.align);
+  }
+
+  [[gnu::noinline]] void* allocate(std::size_t n, std::size_t align) {
+    record r{n, align, capture(), {}};
+    std::size_t a = std::max(align, alignof(std::max_align_t));
+    std::size_t pre = detail::align_up(fence, a);
+    auto* base = static_cast<char*>(
+        allocator_traits<Backing>::allocate(backing_, detail::checked_add(detail::checked_add(pre, n), fence), a));
+    char* user = base + pre;
+    std::memset(user - fence, int(debug_magic::fence_memory), fence);
+    std::memset(user + n, int(debug_magic::fence_memory), fence);
+    if constexpr (Config.fill) std::memset(user, int(debug_magic::new_memory), n);
+    std::lock_guard lock(mu_);
+    live_.emplace(user, std::move(r));
+    return user;
+  }
+
+  [[gnu::noinline]] void deallocate(void* p, std::size_t n, std::size_t align) {
+    if (!p) return;
+    std::unique_lock lock(mu_);
+    auto it = live_.find(p);
+    if (it == live_.end()) {
+      auto q = quarantined_.find(p);
+      debug_error e;
+      e.ptr = p;
+      e.given_size = n;
+      e.given_align = align;
+      e.free_site = capture();
+      if (q != quarantined_.end()) {
+        e.kind = debug_error_kind::double_free;
+        e.size = q->second.size;
+        e.align = q->second.align;
+        e.alloc_site = q->second.alloc_site;  // where it was allocated; the first free is in its record
+      } else {
+        e.kind = debug_error_kind::invalid_free;
+        e.size = n;
+        e.align = align;
+      }
+      if (q != quarantined_.end()) {
+        // Show the first free site after the allocation site in the report.
+        std::vector<void*> first_free = q->second.free_site;
+        e.free_site.swap(first_free);
+      }
+      report_error(std::move(e));
+      return;  // never pass a bad pointer on to Backing
+    }
+    record r = std::move(it->second);
+    live_.erase(it);
+    auto* user = static_cast<char*>(p);
+    bool bad = false;
+    if (n != r.size || align != r.align) {
+      debug_error e{n != r.size ? debug_error_kind::size_mismatch : debug_error_kind::alignment_mismatch,
+                    p, r.size, r.align, n, align, 0, r.alloc_site, capture()};
+      report_error(std::move(e));
+    }
+    bad |= check_fences(user, r);
+    (void)bad;
+    r.free_site = capture();
+    if constexpr (Config.fill) std::memset(user, int(debug_magic::freed_memory), r.size);
+    if constexpr (Config.quarantine_blocks > 0) {
+      quarantined_.emplace(p, std::move(r));
+      quarantine_.push_back(p);
+      if (quarantine_.size() > Config.quarantine_blocks) evict_oldest();
+    } else {
+      release(user, r.size, r.align);
+    }
+  }
+
+  /// The verdict so far: verifies guards of live blocks and the quarantine, then counts leaks (every live
+  /// block, when Config.leak_check) and errors. Leaks are passed to the handler once per check().
+  [[nodiscard]] debug_check check() {
+    std::lock_guard lock(mu_);
+    for (auto& [p, r] : live_) check_fences(static_cast<char*>(p), r);
+    for (void* p : quarantine_) check_freed(static_cast<char*>(p), quarantined_.at(p));
+    leaks_.clear();
+    if constexpr (Config.leak_check) {
+      for (auto& [p, r] : live_) {
+        debug_error e{debug_error_kind::leak, p, r.size, r.align, 0, 0, 0, r.alloc_site, {}};
+        if (auto h = get_debug_error_handler()) h(e);
+        leaks_.push_back(std::move(e));
+      }
+    }
+    return {leaks_.empty() && errors_.empty(), leaks_.size(), errors_.size()};
+  }
+  /// check(), then frees the quarantine; what leaked stays reported (Zig's deinit).
+  [[nodiscard]] debug_check deinit() {
+    debug_check c = check();
+    std::lock_guard lock(mu_);
+    while (!quarantine_.empty()) evict_oldest();
+    return c;
+  }
+
+  /// A human report of every finding so far (leaks as of the last check()), with symbolized stacks.
+  std::string report() const {
+    std::lock_guard lock(mu_);
+    std::string out = "debug_allocator: " + std::to_string(errors_.size()) + " error(s), " +
+                      std::to_string(leaks_.size()) + " leak(s)\n";
+    for (const debug_error* e : all_findings()) {
+      out += detail::describe(*e) + '\n';
+      out += "  allocated at:\n";
+      detail::append_frames(out, e->alloc_site);
+      if (!e->free_site.empty()) {
+        out += e->kind == debug_error_kind::double_free ? "  first freed at:\n" : "  freed at:\n";
+        detail::append_frames(out, e->free_site);
+      }
+    }
+    return out;
+  }
+  /// Findings other than leaks, in order.
+  std::vector<debug_error> errors() const {
+    std::lock_guard lock(mu_);
+    return errors_;
+  }
+  std::size_t live_blocks() const {
+    std::lock_guard lock(mu_);
+    return live_.size();
+  }
+  bool owns(const void* p) const {
+    std::lock_guard lock(mu_);
+    return live_.count(const_cast<void*>(p)) != 0;
+  }
+  Backing& backing() noexcept { return backing_; }
+
+ private:
+  static std::vector<void*> capture() {
+    if constexpr (Config.stack_frames == 0) {
+      return {__builtin_return_address(0)};
+    } else {
+      void* buf[Config.stack_frames + 2];
+      int got = ::backtrace(buf, int(Config.stack_frames + 2));
+      // Drop capture() and the allocate/deallocate frame themselves.
+      int skip = got > 2 ? 2 : 0;
+      return std::vector<void*>(buf + skip, buf + got);
+    }
+  }
+  void report_error(debug_error e) {
+    if (auto h = get_debug_error_handler()) h(e);
+    errors_.push_back(std::move(e));
+  }
+  bool check_fences(char* user, const record& r) {
+    bool bad = false;
+    for (std::size_t i = 0; i < fence; ++i)
+      if (static_cast<unsigned char>(user[r.size + i]) != std::uint8_t(debug_magic::fence_memory)) {
+        report_error({debug_error_kind::overrun, user, r.size, r.align, 0, 0, r.size + i, r.alloc_site, r.free_site});
+        bad = true;
+        break;
+      }
+    for (std::size_t i = 0; i < fence; ++i)
+      if (static_cast<unsigned char>(user[-std::ptrdiff_t(i) - 1]) != std::uint8_t(debug_magic::fence_memory)) {
+        report_error({debug_error_kind::underrun, user, r.size, r.align, 0, 0, i + 1, r.alloc_site, r.free_site});
+        bad = true;
+        break;
+      }
+    if (bad) {  // report each corruption once: restore the guards
+      std::memset(user - fence, int(debug_magic::fence_memory), fence);
+      std::memset(user + r.size, int(debug_magic::fence_memory), fence);
+    }
+    return bad;
+  }
+  void check_freed(char* user, const record& r) {
+    if constexpr (Config.fill) {
+      for (std::size_t i = 0; i < r.size; ++i)
+        if (static_cast<unsigned char>(user[i]) != std::uint8_t(debug_magic::freed_memory)) {
+          report_error({debug_error_kind::use_after_free_write, user, r.size, r.align, 0, 0, i, r.alloc_site,
+                        r.free_site});
+          std::memset(user, int(debug_magic::freed_memory), r.size);
+          break;
+        }
+    }
+    check_fences(user, r);
+  }
+  void evict_oldest() {
+    void* p = quarantine_.front();
+    quarantine_.erase(quarantine_.begin());
+    auto it = quarantined_.find(p);
+    check_freed(static_cast<char*>(p), it->second);
+    release(static_cast<char*>(p), it->second.size, it->second.align);
+    quarantined_.erase(it);
+  }
+  void release(char* user, std::size_t n, std::size_t align) {
+    std::size_t a = std::max(align, alignof(std::max_align_t));
+    std::size_t pre = detail::align_up(fence, a);
+    allocator_traits<Backing>::deallocate(backing_, user - pre, pre + n + fence, a);
+  }
+  std::vector<const debug_error*> all_findings() const {
+    std::vector<const debug_error*> v;
+    for (auto& e : errors_) v.push_back(&e);
+    for (auto& e : leaks_) v.push_back(&e);
+    return v;
+  }
+
+  [[no_unique_address]] Backing backing_;
+  mutable std::mutex mu_;
+  std::unordered_map<void*, record> live_;
+  std::unordered_map<void*, record> quarantined_;
+  std::vector<void*> quarantine_;  // oldest first
+  std::vector<debug_error> errors_;
+  std::vector<debug_error> leaks_;
+};
+#else
+/// Compiled out (RUNTIME_DEBUG_ALLOCATOR=0): forwards to Backing with zero overhead; check() is always ok.
+template <Allocator Backing = system_allocator, debug_config Config = debug_config{}>
+class debug_allocator {
+ public:
+  static constexpr std::string_view name = "debug_allocator";
+  static constexpr bool is_thread_safe = allocator_traits<Backing>::is_thread_safe;
+  explicit debug_allocator(Backing backing = Backing{}) : backing_(std::move(backing)) {}
+  void* allocate(std::size_t n, std::size_t align) { return allocator_traits<Backing>::allocate(backing_, n, align); }
+  void deallocate(void* p, std::size_t n, std::size_t align) {
+    allocator_traits<Backing>::deallocate(backing_, p, n, align);
+  }
+  [[nodiscard]] debug_check check() noexcept { return {}; }
+  [[nodiscard]] debug_check deinit() noexcept { return {}; }
+  std::string report() const { return "debug_allocator: compiled out (RUNTIME_DEBUG_ALLOCATOR=0)\n"; }
+  std::vector<debug_error> errors() const { return {}; }
+  std::size_t live_blocks() const noexcept { return 0; }
+  Backing& backing() noexcept { return backing_; }
+
+ private:
+  [[no_unique_address]] Backing backing_;
+};
+#endif
+
+// ============================================================================================ bridges ======
+
+/// Any runtime Allocator as a std::pmr::memory_resource (owns its allocator; use allocator_ref<A> to share
+/// one). Thread safety is that of A. Two adaptors compare equal only when they are the same object.
+template <Allocator A>
+class memory_resource_adaptor final : public std::pmr::memory_resource {
+ public:
+  memory_resource_adaptor() = default;
+  template <class... Args>
+  explicit memory_resource_adaptor(std::in_place_t, Args&&... args) : a_(std::forward<Args>(args)...) {}
+  explicit memory_resource_adaptor(A a) : a_(std::move(a)) {}
+  A& get_allocator() noexcept { return a_; }
+
+ private:
+  void* do_allocate(std::size_t n, std::size_t align) override { return allocator_traits<A>::allocate(a_, n, align); }
+  void do_deallocate(void* p, std::size_t n, std::size_t align) override {
+    allocator_traits<A>::deallocate(a_, p, n, align);
+  }
+  bool do_is_equal(const std::pmr::memory_resource& o) const noexcept override { return this == &o; }
+  A a_;
+};
+
+/// A standard Allocator<T> (for std::vector, std::basic_string, ...) over a runtime Allocator A. It refers to
+/// an A that must outlive it; a stateless A (system_allocator, mimalloc_allocator) needs no instance.
+/// \throws std::bad_array_new_length when n * sizeof(T) overflows, std::bad_alloc on exhaustion.
+template <class T, Allocator A>
+class std_allocator {
+ public:
+  using value_type = T;
+  using propagate_on_container_copy_assignment = std::true_type;
+  using propagate_on_container_move_assignment = std::true_type;
+  using propagate_on_container_swap = std::true_type;
+  using is_always_equal = std::bool_constant<allocator_traits<A>::is_stateless>;
+  template <class U>
+  struct rebind {
+    using other = std_allocator<U, A>;
+  };
+
+  std_allocator() noexcept requires(allocator_traits<A>::is_stateless) : a_(&stateless_instance) {}
+  std_allocator(A& a) noexcept : a_(&a) {}  // NOLINT: implicit, like pmr's polymorphic_allocator
+  template <class U>
+  std_allocator(const std_allocator<U, A>& o) noexcept : a_(&o.underlying()) {}
+
+  T* allocate(std::size_t n) {
+    if (n > std::numeric_limits<std::size_t>::max() / sizeof(T)) throw std::bad_array_new_length();
+    return static_cast<T*>(allocator_traits<A>::allocate(*a_, n * sizeof(T), alignof(T)));
+  }
+  void deallocate(T* p, std::size_t n) noexcept { allocator_traits<A>::deallocate(*a_, p, n * sizeof(T), alignof(T)); }
+  A& underlying() const noexcept { return *a_; }
+
+  template <class U>
+  friend bool operator==(const std_allocator& x, const std_allocator<U, A>& y) noexcept {
+    return allocator_traits<A>::is_stateless || &x.underlying() == &y.underlying();
+  }
+
+ private:
+  static inline A stateless_instance{};
+  A* a_;
 };
 
 }  // namespace runtime::inline v1
