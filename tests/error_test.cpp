@@ -1,14 +1,40 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+#include <cerrno>
 #include <cstdlib>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 #if RUNTIME_USE_MODULES
 import runtime.error;
 #else
 #include <runtime/error.hpp>
 #endif
+
+namespace {
+
+runtime::error env_error() {
+  return runtime::error(runtime::error_kind::env, "env.unterminated_quote", "unterminated quoted value")
+      .at({".env", 3, 5, "FOO=\"bar"})
+      .note("a double-quoted value ends at the next unescaped \"")
+      .hint("add the closing quote");
+}
+
+runtime::result<int> parse_port(std::string_view s) {
+  if (s.empty() || s.size() > 5) return runtime::usage_error("cli.bad_port", "bad port");
+  int v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return runtime::usage_error("cli.bad_port", "bad port");
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+}  // namespace
 
 TEST_CASE("runtime::error") {
   SUBCASE("kind, code, message and exit code") {
@@ -20,6 +46,13 @@ TEST_CASE("runtime::error") {
     CHECK(runtime::exit_status_of(runtime::usage_error("cli.unknown", "x")) == 2);
     CHECK(runtime::exit_code_for_signal(2) == 130);
     CHECK(runtime::exit_code_for_signal(15) == 143);
+    CHECK(static_cast<int>(runtime::exit_code::ok) == 0);
+  }
+  SUBCASE("kind names are stable") {
+    CHECK(runtime::to_string(runtime::error_kind::generic) == "generic");
+    CHECK(runtime::to_string(runtime::error_kind::cli) == "cli");
+    CHECK(runtime::to_string(runtime::error_kind::flags) == "flags");
+    CHECK(runtime::to_string(runtime::error_kind::internal) == "internal");
   }
   SUBCASE("notes, hints, location and cause chain") {
     auto e = runtime::error(runtime::error_kind::config, "config.parse", "cannot parse")
@@ -34,5 +67,262 @@ TEST_CASE("runtime::error") {
     REQUIRE(e.cause());
     CHECK(e.cause()->code() == "io.read");
     CHECK(e.cause()->cause() == nullptr);
+  }
+  SUBCASE("lvalue builders and copies share nothing mutable") {
+    runtime::error e(runtime::error_kind::flags, "flags.x", "m");
+    e.note("a").hint("b").at({"f", 1, 1, "x"});
+    runtime::error copy = e;
+    copy.note("c");
+    CHECK(e.notes().size() == 1);
+    CHECK(copy.notes().size() == 2);
+  }
+  SUBCASE("usable as an exception") {
+    try {
+      throw env_error();
+    } catch (const std::exception& ex) {
+      CHECK(std::string(ex.what()) == "unterminated quoted value");
+    }
+  }
+}
+
+TEST_CASE("runtime::error_code interop") {
+  SUBCASE("error_kind converts to an error_code of the runtime category") {
+    std::error_code ec = runtime::error_kind::env;
+    CHECK(ec);
+    CHECK(ec.category() == runtime::runtime_category());
+    CHECK(std::string(ec.category().name()) == "runtime");
+    CHECK(ec.message() == "env error");
+    CHECK(runtime::kind_of(ec) == runtime::error_kind::env);
+    CHECK(runtime::kind_of(std::error_code(ENOENT, std::system_category())) == std::nullopt);
+    CHECK(runtime::make_error_code(runtime::error_kind::generic).value() != 0);
+  }
+  SUBCASE("error to error_code: the attached OS code wins, else the kind") {
+    auto plain = runtime::error(runtime::error_kind::cli, "cli.x", "m");
+    CHECK(runtime::to_error_code(plain) == runtime::error_kind::cli);
+    auto io = runtime::from_errno(ENOENT, "io.open", "cannot open .env");
+    CHECK(io.kind() == runtime::error_kind::io);
+    CHECK(runtime::to_error_code(io) == std::errc::no_such_file_or_directory);
+    CHECK(io.message() == "cannot open .env: " + std::error_code(ENOENT, std::system_category()).message());
+  }
+  SUBCASE("error_code to error keeps a runtime kind") {
+    auto e = runtime::from_error_code(runtime::make_error_code(runtime::error_kind::alloc), "alloc.x");
+    CHECK(e.kind() == runtime::error_kind::alloc);
+    CHECK(e.message() == "alloc error");
+  }
+  SUBCASE("from_current_exception") {
+    try {
+      throw std::runtime_error("boom");
+    } catch (...) {
+      auto e = runtime::from_current_exception();
+      CHECK(e.kind() == runtime::error_kind::internal);
+      CHECK(e.message() == "boom");
+    }
+    try {
+      throw std::system_error(std::make_error_code(std::errc::permission_denied), "open");
+    } catch (...) {
+      auto e = runtime::from_current_exception();
+      CHECK(e.sys_error() == std::errc::permission_denied);
+    }
+    try {
+      throw env_error();
+    } catch (...) {
+      CHECK(runtime::from_current_exception().code() == "env.unterminated_quote");
+    }
+    try {
+      throw 42;
+    } catch (...) {
+      CHECK(runtime::from_current_exception().code() == "internal.unknown_exception");
+    }
+  }
+}
+
+TEST_CASE("runtime::result") {
+  SUBCASE("value") {
+    auto r = parse_port("8080");
+    REQUIRE(r);
+    CHECK(r.has_value());
+    CHECK(*r == 8080);
+    CHECK(r.value() == 8080);
+    CHECK(r.value_or(1) == 8080);
+  }
+  SUBCASE("error") {
+    auto r = parse_port("80x");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code() == "cli.bad_port");
+    CHECK(runtime::exit_status_of(r.error()) == 2);
+    CHECK(r.value_or(1) == 1);
+    CHECK_THROWS_AS((void)r.value(), runtime::error);
+  }
+  SUBCASE("non-trivial values and moving the error out") {
+    runtime::result<std::string> s = std::string("abc");
+    CHECK(s->size() == 3);
+    runtime::result<std::string> bad = runtime::error(runtime::error_kind::io, "io.x", "m");
+    runtime::error moved = std::move(bad).error();
+    CHECK(moved.code() == "io.x");
+  }
+  SUBCASE("void") {
+    runtime::result<void> ok;
+    CHECK(ok);
+    CHECK_NOTHROW(ok.value());
+    runtime::result<void> bad = runtime::error(runtime::error_kind::io, "io.x", "m");
+    CHECK_FALSE(bad);
+    CHECK(bad.error().code() == "io.x");
+    CHECK_THROWS_AS(bad.value(), runtime::error);
+  }
+  SUBCASE("capture turns exceptions into results") {
+    auto good = runtime::capture([] { return 5; });
+    CHECK(*good == 5);
+    auto thrown = runtime::capture([]() -> int { throw runtime::usage_error("cli.y", "nope"); });
+    CHECK(thrown.error().code() == "cli.y");
+    auto v = runtime::capture([] { throw std::runtime_error("x"); });
+    CHECK(v.error().kind() == runtime::error_kind::internal);
+  }
+}
+
+TEST_CASE("runtime::color_enabled") {
+  using std::nullopt;
+  CHECK(runtime::color_enabled(nullopt, nullopt, true));
+  CHECK_FALSE(runtime::color_enabled(nullopt, nullopt, false));
+  CHECK_FALSE(runtime::color_enabled("1", nullopt, true));
+  CHECK(runtime::color_enabled("", nullopt, true));  // an empty NO_COLOR is ignored (no-color.org)
+  CHECK(runtime::color_enabled(nullopt, "", false));  // an empty FORCE_COLOR counts as 1
+  CHECK(runtime::color_enabled(nullopt, "1", false));
+  CHECK(runtime::color_enabled("1", "3", false));  // FORCE_COLOR wins over NO_COLOR
+  CHECK_FALSE(runtime::color_enabled(nullopt, "0", true));
+  CHECK_FALSE(runtime::color_enabled(nullopt, "FALSE", true));
+  CHECK_FALSE(runtime::color_enabled(nullopt, "off", true));
+}
+
+TEST_CASE("runtime::render") {
+  SUBCASE("plain error") {
+    CHECK(runtime::render(runtime::error(runtime::error_kind::cli, "cli.x", "unknown command 'foo'")) ==
+          "error: unknown command 'foo'\n");
+  }
+  SUBCASE("code shown on request") {
+    runtime::display_options o;
+    o.show_code = true;
+    CHECK(runtime::render(runtime::usage_error("cli.unknown_command", "unknown command"), o) ==
+          "error[cli.unknown_command]: unknown command\n");
+  }
+  SUBCASE("located error, golden") {
+    CHECK(runtime::render(env_error()) ==
+          "error: unterminated quoted value\n"
+          " --> .env:3:5\n"
+          "  |\n"
+          "3 | FOO=\"bar\n"
+          "  |     ^\n"
+          "  = note: a double-quoted value ends at the next unescaped \"\n"
+          "  = help: add the closing quote\n");
+  }
+  SUBCASE("wide line numbers widen the gutter; tabs and UTF-8 keep the caret aligned") {
+    auto e = runtime::error(runtime::error_kind::config, "config.type", "expected a string")
+                 .at({"bunfig.toml", 120, 8, "\tk = \xc3\xa9x"});  // caret under the x
+    CHECK(runtime::render(e) ==
+          "error: expected a string\n"
+          "   --> bunfig.toml:120:8\n"
+          "    |\n"
+          "120 | \tk = \xc3\xa9x\n"
+          "    | \t     ^\n");
+  }
+  SUBCASE("column past the end of the line puts the caret just after it") {
+    auto e = runtime::error(runtime::error_kind::env, "env.eof", "unexpected end of line").at({".env", 1, 99, "A="});
+    CHECK(runtime::render(e) ==
+          "error: unexpected end of line\n"
+          " --> .env:1:99\n"
+          "  |\n"
+          "1 | A=\n"
+          "  |   ^\n");
+  }
+  SUBCASE("location without text or column") {
+    auto e = runtime::error(runtime::error_kind::io, "io.read", "cannot read").at({"bunfig.toml", 0, 0, ""});
+    CHECK(runtime::render(e) == "error: cannot read\n --> bunfig.toml\n");
+    auto f = runtime::error(runtime::error_kind::io, "io.read", "bad").at({"a.toml", 4, 0, "x = 1"});
+    CHECK(runtime::render(f) == "error: bad\n --> a.toml:4\n  |\n4 | x = 1\n");
+  }
+  SUBCASE("control characters in the line are blanked") {
+    auto e = runtime::error(runtime::error_kind::env, "env.x", "m").at({".env", 2, 3, "A=\x1b[31m"});
+    CHECK(runtime::render(e) == "error: m\n --> .env:2:3\n  |\n2 | A= [31m\n  |   ^\n");
+  }
+  SUBCASE("cause chain, golden") {
+    auto e = runtime::error(runtime::error_kind::flags, "flags.load", "cannot load bunfig.toml")
+                 .hint("run with --verbose-error-trace for details")
+                 .caused_by(runtime::error(runtime::error_kind::config, "config.parse", "expected '='")
+                                .at({"bunfig.toml", 2, 6, "[run] x"})
+                                .caused_by(runtime::error(runtime::error_kind::io, "io.read", "short read")));
+    CHECK(runtime::render(e) ==
+          "error: cannot load bunfig.toml\n"
+          "  = help: run with --verbose-error-trace for details\n"
+          "caused by: expected '='\n"
+          " --> bunfig.toml:2:6\n"
+          "  |\n"
+          "2 | [run] x\n"
+          "  |      ^\n"
+          "caused by: short read\n");
+  }
+  SUBCASE("colour, golden") {
+    runtime::display_options o;
+    o.color = true;
+    auto e = runtime::error(runtime::error_kind::env, "env.x", "bad").at({".env", 1, 2, "ab"}).note("n");
+    CHECK(runtime::render(e, o) ==
+          "\x1b[1;31merror\x1b[0m\x1b[1m: bad\x1b[0m\n"
+          " \x1b[1;34m-->\x1b[0m .env:1:2\n"
+          "  \x1b[1;34m|\x1b[0m\n"
+          "\x1b[1;34m1 |\x1b[0m ab\n"
+          "  \x1b[1;34m|\x1b[0m  \x1b[1;31m^\x1b[0m\n"
+          "  \x1b[1;34m=\x1b[0m \x1b[1mnote\x1b[0m: n\n");
+  }
+  SUBCASE("stack trace on request") {
+    runtime::display_options o;
+    o.trace = true;
+    auto none = runtime::error(runtime::error_kind::io, "io.x", "m");
+    CHECK(runtime::render(none, o).find("stack trace: not captured") != std::string::npos);
+    runtime::capture_error_traces(true);
+    auto traced = runtime::error(runtime::error_kind::io, "io.x", "m");
+    runtime::capture_error_traces(false);
+    CHECK_FALSE(traced.trace().empty());
+    CHECK(none.trace().empty());
+    std::string r = runtime::render(traced, o);
+    CHECK(r.find("stack trace:\n  #0 0x") != std::string::npos);
+    CHECK(runtime::render(traced).find("stack trace") == std::string::npos);
+  }
+}
+
+TEST_CASE("runtime::render_json") {
+  auto e = env_error().caused_by(runtime::from_errno(EACCES, "io.open", "open .env"));
+  auto j = nlohmann::json::parse(runtime::render_json(e));
+  CHECK(j["kind"] == "env");
+  CHECK(j["code"] == "env.unterminated_quote");
+  CHECK(j["message"] == "unterminated quoted value");
+  CHECK(j["exit_code"] == 1);
+  CHECK(j["notes"].size() == 1);
+  CHECK(j["hints"][0] == "add the closing quote");
+  CHECK(j["location"]["file"] == ".env");
+  CHECK(j["location"]["line"] == 3);
+  CHECK(j["location"]["column"] == 5);
+  CHECK(j["location"]["line_text"] == "FOO=\"bar");
+  CHECK(j["cause"]["code"] == "io.open");
+  CHECK(j["cause"]["system_error"]["value"] == EACCES);
+  CHECK(j["cause"]["system_error"]["category"] == "system");
+  CHECK_FALSE(j.contains("system_error"));
+  CHECK_FALSE(j["cause"].contains("cause"));
+  nlohmann::json direct = e;  // ADL to_json
+  CHECK(direct == j);
+  // Invalid UTF-8 is replaced, not thrown.
+  auto bad = runtime::error(runtime::error_kind::env, "env.x", std::string("bad \xff byte"));
+  CHECK_NOTHROW((void)runtime::render_json(bad));
+}
+
+TEST_CASE("runtime::crash install") {
+  SUBCASE("install, facts, uninstall") {
+    CHECK_FALSE(runtime::crash::installed());
+    runtime::crash::set_program("error_test", "0.0.1");
+    runtime::crash::set_command("test");
+    runtime::crash::set_features("a,b");
+    runtime::crash::set_facts("", "");
+    CHECK(runtime::crash::install());
+    CHECK(runtime::crash::installed());
+    CHECK(runtime::crash::install());  // idempotent
+    runtime::crash::uninstall();
+    CHECK_FALSE(runtime::crash::installed());
   }
 }
