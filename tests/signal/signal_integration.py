@@ -13,6 +13,11 @@ import tempfile
 import time
 
 PROBE = ""
+# TSan sleeps a second at exit by default; its reports must fail the test even when the probe leaves with _exit.
+# A forced exit (second signal, deadline) leaves threads unjoined on purpose, so thread leaks are not reports.
+ENV = dict(os.environ)
+ENV["TSAN_OPTIONS"] = (ENV.get("TSAN_OPTIONS", "") + ":atexit_sleep_ms=0:report_thread_leaks=0").lstrip(":")
+SANITIZER_MARKS = (b"ThreadSanitizer", b"AddressSanitizer", b"LeakSanitizer", b"runtime error:")
 HOOKS = ["hook:third", "hook:second", "hook:first"]
 
 
@@ -23,7 +28,7 @@ def fail(msg):
 
 def start(args, timeout=10.0):
     """Starts the probe and waits until it (or its child) prints 'ready'."""
-    p = subprocess.Popen([PROBE] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.Popen([PROBE] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
     deadline = time.monotonic() + timeout
     buf = b""
     while b"ready\n" not in buf:
@@ -38,13 +43,28 @@ def start(args, timeout=10.0):
     return p
 
 
+def check_stderr(err):
+    if any(m in err for m in SANITIZER_MARKS):
+        fail("sanitizer report:\n" + err.decode(errors="replace"))
+
+
 def finish(p, timeout=10.0):
+    """Waits for the probe; returns its status. Its stderr is kept in p.err."""
     try:
-        return p.wait(timeout=timeout)
+        rc = p.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         p.kill()
         p.wait()
         fail("probe did not exit within %ss" % timeout)
+    p.err = p.stderr.read()
+    check_stderr(p.err)
+    return rc
+
+
+def run(args):
+    p = subprocess.run([PROBE] + args, timeout=10, capture_output=True, env=ENV)
+    check_stderr(p.stderr)
+    return p
 
 
 def lines(path):
@@ -121,7 +141,7 @@ def case_deadline(tmp):
     expect(rc == 143, "deadline: exit %s, want 143" % rc)
     expect("hang-start" in lines(f), "the hung hook never ran: %r" % lines(f))
     expect(hook_lines(f) == [], "hooks after the hung one ran: %r" % lines(f))
-    expect(b"deadline" in p.stderr.read(), "no deadline message on stderr")
+    expect(b"deadline" in p.err, "no deadline message on stderr")
     expect(time.monotonic() - t0 < 5, "deadline not honoured")
 
 
@@ -173,11 +193,11 @@ def case_forward_group(tmp):
 
 
 def case_child_status(tmp):
-    p = subprocess.run([PROBE, "run", "--", "sh", "-c", "exit 7"], timeout=10)
+    p = run(["run", "--", "sh", "-c", "exit 7"])
     expect(p.returncode == 7, "child exit 7 -> parent %s" % p.returncode)
-    p = subprocess.run([PROBE, "run", "--", "sh", "-c", "kill -INT $$"], timeout=10)
+    p = run(["run", "--", "sh", "-c", "kill -INT $$"])
     expect(p.returncode == -signal.SIGINT, "child SIGINT -> parent %s" % p.returncode)
-    p = subprocess.run([PROBE, "run", "--", "no-such-program-xyz"], timeout=10, capture_output=True)
+    p = run(["run", "--", "no-such-program-xyz"])
     expect(p.returncode == 1 and b"command not found: no-such-program-xyz" in p.stderr,
            "missing program: %s %r" % (p.returncode, p.stderr))
 
