@@ -667,9 +667,8 @@ inline void append_frames(std::string& out, const std::vector<void*>& frames) {
       char* d = abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status);
       shown = status == 0 && d ? d : mangled;
       std::free(d);
-      shown += " (" + std::string(s.substr(0, open)) + ' ' + std::string(s.substr(plus)) ;
-      if (!shown.empty() && shown.back() == ')') shown.pop_back();
-      shown += ')';
+      auto close = s.find(')', plus);
+      shown += " at " + std::string(s.substr(0, open)) + std::string(s.substr(plus, close - plus));
     } else {
       shown = s.empty() ? hex(frames[i]) : std::string(s);
     }
@@ -680,8 +679,9 @@ inline void append_frames(std::string& out, const std::vector<void*>& frames) {
 }
 
 inline std::string describe(const debug_error& e) {
+  if (e.kind == debug_error_kind::leak)
+    return "leak: " + std::to_string(e.size) + " bytes at " + hex(e.ptr) + " (align " + std::to_string(e.align) + ")";
   std::string s = "error: ";
-  if (e.kind == debug_error_kind::leak) s = "leak: ";
   s += std::string(to_string(e.kind)) + " at " + hex(e.ptr) + " (" + std::to_string(e.size) + " bytes, align " +
        std::to_string(e.align) + ")";
   if (e.kind == debug_error_kind::size_mismatch || e.kind == debug_error_kind::alignment_mismatch)
@@ -843,7 +843,7 @@ class debug_allocator {
       out += "  allocated at:\n";
       detail::append_frames(out, e->alloc_site);
       if (!e->free_site.empty()) {
-        out += e->kind == debug_error_kind::double_free ? "  first freed at:\n" : "  freed at:\n";
+        out += e->kind == debug_error_kind::double_free ? "  first freed at:\n" : "  freed at:\n";  // or bad free
         detail::append_frames(out, e->free_site);
       }
     }
@@ -865,7 +865,8 @@ class debug_allocator {
   Backing& backing() noexcept { return backing_; }
 
  private:
-  static std::vector<void*> capture() {
+  // Not inlined, so the frames to drop (this one and allocate/deallocate) are a known count.
+  [[gnu::noinline]] static std::vector<void*> capture() {
     if constexpr (Config.stack_frames == 0) {
       return {__builtin_return_address(0)};
     } else {
