@@ -274,6 +274,7 @@ class shutdown {
     const unsigned char quit = quit_byte;
     [[maybe_unused]] auto n = ::write(wake_wr_, &quit, 1);
     if (watcher_.joinable()) watcher_.join();
+    stop_guard();
     ::close(wake_wr_);
     ::close(wake_rd_);
     st.stopping.store(false);
@@ -382,8 +383,14 @@ class shutdown {
     try {
       for (int sig = 1; sig < 64; ++sig)
         if (opts_.signals.contains(sig)) detail::install_action(sig, &detail::on_shutdown_signal, mask, &previous_[sig]);
-      // Started with the signals blocked, so the watcher and the hook thread never take them.
-      watcher_ = std::thread([this] { watch(); });
+      // Started with the signals blocked, so the watcher and the guard never take them.
+      guard_ = std::thread([this] { guard(); });
+      try {
+        watcher_ = std::thread([this] { watch(); });
+      } catch (...) {
+        stop_guard();
+        throw;
+      }
     } catch (...) {
       for (int sig = 1; sig < 64; ++sig)
         if (opts_.signals.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
@@ -394,6 +401,15 @@ class shutdown {
       throw;
     }
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  }
+
+  void stop_guard() {
+    {
+      std::lock_guard lock(mu_);
+      quitting_ = true;
+    }
+    guard_cv_.notify_one();
+    if (guard_.joinable()) guard_.join();
   }
 
   void watch() {
@@ -432,28 +448,36 @@ class shutdown {
     }
   }
 
+  // Hooks run on the watcher itself; the guard thread, started idle at install so a shutdown creates no
+  // thread, only enforces the deadline.
   void run_shutdown(int sig) {
-    stop_.request_stop();
-    bool hooks_done = false;
-    std::thread runner([&] {
-      run_hooks();
-      std::lock_guard lock(mu_);
-      hooks_done = true;
-      done_cv_.notify_all();
-    });
     {
-      std::unique_lock lock(mu_);
-      if (!done_cv_.wait_for(lock, opts_.deadline, [&] { return hooks_done; })) {
-        // A hook hangs: it may hold stdio or log locks, so write raw and leave without flushing.
-        detail::write_stderr("runtime.signal: shutdown deadline passed; exiting\n");
-        detail::die_now(sig, opts_.reraise);
-      }
+      std::lock_guard lock(mu_);
+      started_ = true;
+      started_signal_ = sig;
+      deadline_at_ = std::chrono::steady_clock::now() + opts_.deadline;
     }
-    runner.join();
+    guard_cv_.notify_one();
+    stop_.request_stop();
+    run_hooks();
     if (sig > 0 && opts_.on_signal == exit_mode::exit_process) exit_for(sig);
-    std::lock_guard lock(mu_);
-    finished_ = true;
+    {
+      std::lock_guard lock(mu_);
+      finished_ = true;
+    }
+    guard_cv_.notify_one();
     done_cv_.notify_all();
+  }
+
+  void guard() {
+    std::unique_lock lock(mu_);
+    guard_cv_.wait(lock, [&] { return started_ || quitting_; });
+    if (!started_) return;
+    if (!guard_cv_.wait_until(lock, deadline_at_, [&] { return finished_; })) {
+      // A hook hangs: it may hold stdio or log locks, so write raw and leave without flushing.
+      detail::write_stderr("runtime.signal: shutdown deadline passed; exiting\n");
+      detail::die_now(started_signal_, opts_.reraise);
+    }
   }
 
   [[noreturn]] void exit_for(int sig) {
@@ -472,9 +496,15 @@ class shutdown {
   int wake_rd_ = -1;
   int wake_wr_ = -1;
   std::thread watcher_;
+  std::thread guard_;
   std::stop_source stop_;
-  std::mutex mu_;
+  std::mutex mu_;  // guards hooks_, next_id_ and the shutdown progress below
   std::condition_variable done_cv_;
+  std::condition_variable guard_cv_;
+  bool started_ = false;
+  bool quitting_ = false;
+  int started_signal_ = 0;
+  std::chrono::steady_clock::time_point deadline_at_{};
   std::vector<hook> hooks_;
   std::uint64_t next_id_ = 0;
   bool finished_ = false;

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+// Benchmark: time from SIGTERM to process exit (reaped by the parent) for a process using runtime.signal
+// with one trivial hook, against a Bun process with `process.on('SIGTERM', () => process.exit(143))`,
+// interleaved in the same run. Each process is sent the signal only after it printed "ready".
+//
+//   signal_bench [--iterations N] [--bun PATH]      (Bun: --bun, else $BUN, else $RUNTIME_PEERS/bun, else PATH)
+// Prints one JSON line per subject (median/p10/p90 ns) and one with the ratio of the medians. A third subject,
+// a process with no handler at all (the kernel's default action), shows the floor.
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#if RUNTIME_USE_MODULES
+import runtime.signal;
+#else
+#include <runtime/signal.hpp>
+#endif
+
+extern char** environ;
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+// The subject process: a coordinator with one trivial hook, waiting for a signal.
+int child_main() {
+  auto& sd = runtime::signal::graceful<10000>::install();
+  int touched = 0;
+  sd.add_hook("trivial", [&] { ++touched; });
+  std::fputs("ready\n", stdout);
+  std::fflush(stdout);
+  sd.wait();
+  return touched;
+}
+
+// The floor: a process that keeps SIGTERM's default disposition, so the kernel alone ends it.
+int baseline_main() {
+  std::fputs("ready\n", stdout);
+  std::fflush(stdout);
+  for (;;) ::pause();
+}
+
+struct sample {
+  long long ns;
+  int status;
+};
+
+// Starts argv with stdout on a pipe, waits for "ready", sends SIGTERM and times until the process is reaped.
+std::optional<sample> measure(const std::vector<std::string>& argv) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return std::nullopt;
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+  std::vector<char*> av;
+  for (const auto& a : argv) av.push_back(const_cast<char*>(a.c_str()));
+  av.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, av[0], &fa, nullptr, av.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(fds[1]);
+  if (rc != 0) {
+    ::close(fds[0]);
+    return std::nullopt;
+  }
+  std::string got;
+  char buf[256];
+  while (got.find("ready\n") == std::string::npos) {
+    const auto n = ::read(fds[0], buf, sizeof buf);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  const auto t0 = clock_type::now();
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+  }
+  const auto t1 = clock_type::now();
+  ::close(fds[0]);
+  if (got.find("ready\n") == std::string::npos) return std::nullopt;
+  const int shell = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  return sample{std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count(), shell};
+}
+
+struct stats {
+  long long median = 0, p10 = 0, p90 = 0;
+};
+
+stats summarize(std::vector<long long> v) {
+  std::sort(v.begin(), v.end());
+  if (v.empty()) return {};
+  const auto at = [&](double q) { return v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1))]; };
+  return {at(0.5), at(0.1), at(0.9)};
+}
+
+void print_stats(const char* name, const stats& s, std::size_t n, int status) {
+  std::printf("{\"bench\":\"signal.sigterm_to_exit\",\"subject\":\"%s\",\"iterations\":%zu,\"median_ns\":%lld,"
+              "\"p10_ns\":%lld,\"p90_ns\":%lld,\"exit_status\":%d}\n",
+              name, n, s.median, s.p10, s.p90, status);
+}
+
+std::string self_path(const char* argv0) {
+  char buf[4096];
+  const auto n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n > 0) return std::string(buf, static_cast<std::size_t>(n));
+  return argv0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::string_view(argv[1]) == "--child") return child_main();
+  if (argc >= 2 && std::string_view(argv[1]) == "--baseline") return baseline_main();
+  int iterations = 100;
+  std::string bun;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--iterations" && i + 1 < argc) iterations = std::max(1, std::atoi(argv[++i]));
+    else if (a == "--bun" && i + 1 < argc) bun = argv[++i];
+    else {
+      std::fputs("usage: signal_bench [--iterations N] [--bun PATH]\n", stderr);
+      return 2;
+    }
+  }
+  if (bun.empty()) {
+    if (const char* b = std::getenv("BUN")) bun = b;
+    else if (const char* peers = std::getenv("RUNTIME_PEERS")) bun = std::string(peers) + "/bun";
+    else if (const char* path = std::getenv("PATH")) bun = runtime::signal::find_program("bun", path).value_or("");
+  }
+  const bool have_bun = !bun.empty() && ::access(bun.c_str(), X_OK) == 0;
+  const std::vector<std::string> ours{self_path(argv[0]), "--child"};
+  const std::vector<std::string> theirs{
+      bun, "-e", "process.on('SIGTERM', () => process.exit(143)); console.log('ready'); setInterval(() => {}, 1 << 30);"};
+
+  const std::vector<std::string> floor{self_path(argv[0]), "--baseline"};
+
+  std::vector<long long> t_ours, t_bun, t_floor;
+  int st_ours = -1, st_bun = -1, st_floor = -1;
+  for (int i = 0; i < iterations; ++i) {  // interleaved, so all see the same machine load
+    if (auto s = measure(floor)) {
+      t_floor.push_back(s->ns);
+      st_floor = s->status;
+    }
+    if (auto s = measure(ours)) {
+      t_ours.push_back(s->ns);
+      st_ours = s->status;
+    }
+    if (have_bun)
+      if (auto s = measure(theirs)) {
+        t_bun.push_back(s->ns);
+        st_bun = s->status;
+      }
+  }
+  print_stats("no-handler-floor", summarize(t_floor), t_floor.size(), st_floor);
+  const auto so = summarize(t_ours);
+  print_stats("runtime.signal", so, t_ours.size(), st_ours);
+  if (!have_bun) {
+    std::printf("{\"bench\":\"signal.sigterm_to_exit\",\"peer\":\"bun\",\"error\":\"bun not found\"}\n");
+    return 0;
+  }
+  const auto sb = summarize(t_bun);
+  print_stats("bun", sb, t_bun.size(), st_bun);
+  std::printf("{\"bench\":\"signal.sigterm_to_exit\",\"ratio_bun_over_ours\":%.2f}\n",
+              so.median > 0 ? static_cast<double>(sb.median) / static_cast<double>(so.median) : 0.0);
+  return 0;
+}
