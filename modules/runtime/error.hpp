@@ -543,7 +543,11 @@ inline bool demangle_simple(const char* m, char* out, std::size_t cap) noexcept 
     return true;
   };
   if (*p == 'L') ++p;
-  if (*p == 'N') {
+  if (p[0] == 'S' && p[1] == 't' && p[2] != 'I') {
+    p += 2;
+    if (!emit("std", 3)) return false;
+    if (!component()) return false;
+  } else if (*p == 'N') {
     ++p;
     while (*p == 'K' || *p == 'V' || *p == 'r' || *p == 'R' || *p == 'O') ++p;
     while (*p != 'E') {
@@ -553,7 +557,11 @@ inline bool demangle_simple(const char* m, char* out, std::size_t cap) noexcept 
   } else if (!component()) {
     return false;
   }
-  if (*p != '\0' && !emit("(...)", 5)) return false;
+  if (p[0] == 'v' && p[1] == '\0') {
+    if (!emit("()", 2)) return false;
+  } else if (*p != '\0' && !emit("(...)", 5)) {
+    return false;
+  }
   out[n] = '\0';
   return true;
 }
@@ -683,6 +691,14 @@ inline void write_report(int sig, siginfo_t* info, void* uctx, long tid) noexcep
                                         "file:line from `addr2line -e <module> <offset>`):\n");
   for (int i = 0; i < count; ++i) {
     const frame_info& f = frames[i];
+    // Deep recursion (a stack overflow) repeats one return address: print it once and count the rest.
+    if (i >= 2 && f.addr == frames[i - 1].addr) {
+      int j = i;
+      while (j < count && frames[j].addr == f.addr) ++j;
+      out.put("  #").dec(i).put("..#").dec(j - 1).put(" same as #").dec(i - 1).put('\n');
+      i = j - 1;
+      continue;
+    }
     out.put("  #").dec(i).put(i < 10 ? "  " : " ").hex(f.addr, 16);
     if (f.symbol != nullptr) {
       out.put(" in ");

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+// Crash probe for the integration tests (crash_test.py): installs runtime::crash, then dies the way argv[1]
+// says. Usage: crash_probe <mode> [report-dir]
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#if RUNTIME_USE_MODULES
+import runtime.error;
+#else
+#include <runtime/error.hpp>
+#endif
+
+// Pointers and divisors come from volatile globals so the compiler cannot prove the UB and fold it away.
+volatile std::uintptr_t probe_zero = 0;
+volatile int probe_int_zero = 0;
+
+// The functions are extern and noinline so -rdynamic exports them and the backtrace can name them.
+[[gnu::noinline]] void probe_null_deref() {
+  auto* p = reinterpret_cast<volatile int*>(probe_zero);
+  *p = 42;
+}
+
+[[gnu::noinline]] void probe_bus_error() {
+  char path[] = "/tmp/crash_probe_XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) std::exit(3);
+  unlink(path);
+  // The file is empty: a mapped page past its end raises SIGBUS on access.
+  auto* p = static_cast<volatile char*>(mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+  if (p == MAP_FAILED) std::exit(3);
+  p[0] = 1;
+}
+
+[[gnu::noinline]] int probe_divide_by_zero() { return 7 / probe_int_zero; }
+
+[[gnu::noinline]] void probe_illegal_instruction() {
+#if defined(__x86_64__) || defined(__i386__)
+  __asm__ volatile("ud2");
+#elif defined(__aarch64__)
+  __asm__ volatile(".inst 0x00000000");  // permanently undefined
+#else
+  __builtin_trap();
+#endif
+}
+
+[[gnu::noinline]] void probe_trap() {
+  raise(SIGTRAP);
+  probe_int_zero = 0;  // keeps raise() from being a tail call, so this frame stays on the stack
+}
+
+[[gnu::noinline]] void probe_abort() { std::abort(); }
+
+[[gnu::noinline]] int probe_recurse(int depth) {
+  volatile char pad[512];
+  pad[0] = static_cast<char>(depth);
+  if (depth == -1) return 0;  // never true: keeps the recursion finite in the compiler's eyes
+  return probe_recurse(depth + 1) + pad[0];
+}
+
+[[gnu::noinline]] void probe_throw_error() {
+  throw runtime::error(runtime::error_kind::config, "config.parse", "cannot parse bunfig.toml")
+      .caused_by(runtime::error(runtime::error_kind::io, "io.read", "disk on fire"));
+}
+
+[[gnu::noinline]] void probe_throw_std() { throw std::runtime_error("plain std exception"); }
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: crash_probe <mode> [report-dir]\n");
+    return 2;
+  }
+  std::string_view mode = argv[1];
+  runtime::crash::set_program("crash_probe", "1.2.3");
+  runtime::crash::set_command("probe-command");
+  runtime::crash::set_features("feature_one,feature_two");
+  runtime::crash::set_facts("probe-ci", "");
+  if (argc > 2) runtime::crash::set_report_dir(argv[2]);
+  if (mode != "uninstalled") runtime::crash::install();
+
+  if (mode == "segv" || mode == "uninstalled") probe_null_deref();
+  else if (mode == "bus") probe_bus_error();
+  else if (mode == "fpe") std::printf("%d\n", probe_divide_by_zero());
+  else if (mode == "ill") probe_illegal_instruction();
+  else if (mode == "trap") probe_trap();
+  else if (mode == "abort") probe_abort();
+  else if (mode == "overflow") std::printf("%d\n", probe_recurse(0));
+  else if (mode == "exception") probe_throw_error();
+  else if (mode == "std-exception") probe_throw_std();
+  else if (mode == "terminate") std::terminate();
+  else if (mode == "fatal") runtime::crash::fatal("invariant broken: probe");
+  else if (mode == "thread") {
+    std::thread t([] { probe_null_deref(); });
+    t.join();
+  } else if (mode == "thread-overflow") {
+    std::thread t([] {
+      runtime::crash::prepare_thread();
+      std::printf("%d\n", probe_recurse(0));
+    });
+    t.join();
+  } else if (mode == "two-threads") {
+    // Both threads fault at (nearly) the same moment; only one report may appear.
+    std::atomic<int> ready{0};
+    auto body = [&ready] {
+      ready.fetch_add(1);
+      while (ready.load() < 2) {
+      }
+      probe_null_deref();
+    };
+    std::thread a(body), b(body);
+    a.join();
+    b.join();
+  } else if (mode == "handler-crash") {
+    runtime::crash::testing::fault_while_reporting(true);
+    probe_null_deref();
+  } else if (mode == "ok") {
+    std::printf("ok\n");
+    return 0;
+  } else {
+    std::fprintf(stderr, "crash_probe: unknown mode '%s'\n", argv[1]);
+    return 2;
+  }
+  std::fprintf(stderr, "crash_probe: still alive after '%s'\n", argv[1]);
+  return 1;
+}

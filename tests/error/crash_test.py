@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Drives crash_probe through one crash mode and checks the report runtime::crash writes.
+
+usage: crash_test.py <crash_probe> <mode>
+Checks: the process dies of the expected signal (wait status, not an exit code), stderr holds exactly one
+complete report with the expected facts, no environment value leaks into it, and nothing hangs.
+"""
+import json, os, resource, signal, subprocess, sys, tempfile
+
+HEADER = "==================== crash report ===================="
+FOOTER = "================= end of crash report ================="
+SECRET = "s3cr3t-env-v4lue"
+
+# mode -> (signal, strings the report must contain)
+CASES = {
+    "segv": (signal.SIGSEGV, ["SIGSEGV (segmentation fault)", "SEGV_MAPERR", "fault address: 0x0\n",
+                              "probe_null_deref", "(main thread)"]),
+    "bus": (signal.SIGBUS, ["SIGBUS (bus error)", "BUS_ADRERR", "probe_bus_error"]),
+    "fpe": (signal.SIGFPE, ["SIGFPE", "FPE_INTDIV", "integer divide by zero", "probe_divide_by_zero"]),
+    "ill": (signal.SIGILL, ["SIGILL (illegal instruction)", "probe_illegal_instruction"]),
+    "trap": (signal.SIGTRAP, ["SIGTRAP", "SI_TKILL", "probe_trap"]),
+    "abort": (signal.SIGABRT, ["SIGABRT (aborted)", "probe_abort"]),
+    "overflow": (signal.SIGSEGV, ["SIGSEGV", "likely cause: stack overflow", "probe_recurse"]),
+    "thread-overflow": (signal.SIGSEGV, ["likely cause: stack overflow", "(not the main thread)", "probe_recurse"]),
+    "exception": (signal.SIGABRT, ["reason: uncaught exception of type runtime::v1::error: cannot parse bunfig.toml "
+                                   "[config.parse]\n  caused by: disk on fire [io.read]", "probe_throw_error"]),
+    "std-exception": (signal.SIGABRT, ["reason: uncaught exception of type std::runtime_error: plain std exception",
+                                       "probe_throw_std"]),
+    "terminate": (signal.SIGABRT, ["reason: std::terminate called without an active exception"]),
+    "fatal": (signal.SIGABRT, ["reason: invariant broken: probe"]),
+    "thread": (signal.SIGSEGV, ["SIGSEGV", "(not the main thread)", "probe_null_deref"]),
+    "two-threads": (signal.SIGSEGV, ["SIGSEGV", "(not the main thread)", "probe_null_deref"]),
+    "handler-crash": (signal.SIGSEGV, ["SIGSEGV", "crash handler: crashed while reporting (SIGSEGV)"]),
+    "json": (signal.SIGSEGV, ["crash report file: "]),
+    "uninstalled": (signal.SIGSEGV, []),
+}
+COMMON = ["crash_probe 1.2.3 crashed: ", "signal: ", "program counter: 0x", "os: Linux ", "ci: probe-ci\n",
+          "container: no\n", "command: probe-command\n", "features: feature_one,feature_two\n", "backtrace (", "  #0  0x"]
+
+
+def no_core():
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def main():
+    probe, mode = sys.argv[1], sys.argv[2]
+    want_sig, needles = CASES[mode]
+    tmp = tempfile.mkdtemp(prefix="crash_test_")
+    args = [probe, "segv" if mode == "json" else mode]
+    if mode == "json":
+        args.append(tmp)
+    env = dict(os.environ, CRASH_PROBE_SECRET=SECRET)
+    try:
+        p = subprocess.run(args, capture_output=True, text=True, errors="replace", timeout=30, env=env,
+                           preexec_fn=no_core)
+    except subprocess.TimeoutExpired:
+        print(f"FAIL {mode}: the probe hung (30 s)")
+        return 1
+    err = p.stderr
+    fails = []
+    if p.returncode != -want_sig:
+        fails.append(f"wait status: want death by {want_sig.name}, got returncode {p.returncode}")
+    if mode == "uninstalled":
+        if HEADER in err:
+            fails.append("a report without install()")
+    else:
+        if err.count(HEADER) != 1:
+            fails.append(f"want exactly one report header, got {err.count(HEADER)}")
+        want_footer = 0 if mode == "handler-crash" else 1
+        if err.count(FOOTER) != want_footer:
+            fails.append(f"want {want_footer} report footer(s), got {err.count(FOOTER)}")
+        common = COMMON if mode != "handler-crash" else COMMON[:3]
+        for s in common + needles:
+            if s not in err:
+                fails.append(f"missing {s!r}")
+        if SECRET in err:
+            fails.append("an environment value leaked into the report")
+        if "still alive" in err:
+            fails.append("the probe survived its crash")
+    if mode == "json":
+        files = os.listdir(tmp)
+        if len(files) != 1 or not files[0].startswith("crash_probe-crash-"):
+            fails.append(f"want one crash_probe-crash-<pid>.json in {tmp}, got {files}")
+        else:
+            path = os.path.join(tmp, files[0])
+            if (os.stat(path).st_mode & 0o777) != 0o600:
+                fails.append("crash file is not mode 0600")
+            try:
+                j = json.load(open(path))
+                checks = {"program": "crash_probe", "version": "1.2.3", "signal": "SIGSEGV", "signo": 11,
+                          "code_name": "SEGV_MAPERR", "fault_address": "0x0", "command": "probe-command",
+                          "features": ["feature_one", "feature_two"], "ci": "probe-ci", "main_thread": True}
+                for k, v in checks.items():
+                    if j.get(k) != v:
+                        fails.append(f"json {k}: want {v!r}, got {j.get(k)!r}")
+                if not j.get("frames") or not any("probe_null_deref" in f.get("symbol", "") for f in j["frames"]):
+                    fails.append("json frames lack probe_null_deref")
+                if j["os"]["name"] != "Linux":
+                    fails.append("json os.name")
+                if SECRET in open(path).read():
+                    fails.append("an environment value leaked into the crash file")
+            except (ValueError, KeyError) as e:
+                fails.append(f"crash file is not the expected JSON: {e}")
+            os.unlink(path)
+    os.rmdir(tmp)
+    if fails:
+        print(f"FAIL {mode}:\n  " + "\n  ".join(fails))
+        print("---- stderr ----\n" + err)
+        return 1
+    print(f"ok {mode}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
