@@ -8,3 +8,4 @@ export import runtime.env;
 export import runtime.flags;
 export import runtime.cli;
 export import runtime.signal;
+export import runtime.app;

@@ -8,3 +8,4 @@
 #include "runtime/flags.hpp"
 #include "runtime/cli.hpp"
 #include "runtime/signal.hpp"
+#include "runtime/app.hpp"

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: MIT
+// runtime.app: one class template that assembles a program from policies at compile time and runs the
+// startup sequence every command-line program needs. It is the documented way to use the modules together:
+//
+//   using my_app = runtime::app<my_program, my_flags, runtime::mimalloc_allocator, runtime::env::bun_dialect,
+//                               runtime::signal::graceful<std::chrono::seconds(10)>, runtime::crash::report_to_stderr>;
+//   int main(int argc, char** argv) { return my_app::main(argc, argv, [](const my_app::context& c) { ... }); }
+//
+// Stages, in order, each timed by a runtime.log span at debug level (target "runtime.app"):
+// crash handler and terminate hook; allocator; command line (--cwd, --env-file, --no-env-file, --config and
+// the bunfig files); environment and .env; feature flags; logging from the resolved environment; signal
+// handling; dispatch; graceful shutdown; exit code. A failure in a stage prints that stage's error display
+// and returns its exit code (2 usage, 1 other errors).
+#ifndef RUNTIME_MODULE
+#  include <unistd.h>
+#  include <cerrno>
+#  include <concepts>
+#  include <cstring>
+#  include <exception>
+#  include <memory>
+#  include <optional>
+#  include <stop_token>
+#  include <string>
+#  include <string_view>
+#  include <type_traits>
+#  include <utility>
+#  include <variant>
+#  include <vector>
+#endif
+#if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
+#  include "runtime/error.hpp"
+#  include "runtime/log.hpp"
+#  include "runtime/alloc.hpp"
+#  include "runtime/env.hpp"
+#  include "runtime/flags.hpp"
+#  include "runtime/cli.hpp"
+#  include "runtime/signal.hpp"
+#endif
+#if !defined(RUNTIME_GMF) && !defined(RUNTIME_APP_HPP_)
+#define RUNTIME_APP_HPP_
+#include "runtime/config.hpp"
+
+namespace runtime::inline v1::detail {
+
+template <class P>
+struct program_traits;
+template <class Cmd>
+struct program_traits<cli::program<Cmd>> {
+  using command_id = Cmd;
+};
+
+inline void write_fd(int fd, std::string_view s) noexcept {
+  while (!s.empty()) {
+    const auto n = ::write(fd, s.data(), s.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    s.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace runtime::inline v1::detail
+
+RUNTIME_EXPORT_BEGIN
+namespace runtime::inline v1 {
+
+namespace crash {
+/// Crash policy: fatal signals and uncaught exceptions print one report to stderr (runtime::crash::install),
+/// then the process dies of the real signal.
+struct report_to_stderr {
+  static void install(std::string_view program, std::string_view version) noexcept {
+    set_program(program, version);
+    crash::install();
+  }
+};
+/// Crash policy: leave fatal signals to the operating system's default action.
+struct no_report {
+  static void install(std::string_view, std::string_view) noexcept {}
+};
+}  // namespace crash
+
+/// A crash policy: `P::install(program, version)` sets up fatal-signal handling first thing at startup.
+template <class P>
+concept CrashPolicy = requires(std::string_view s) {
+  { P::install(s, s) } noexcept;
+};
+
+/// What a command handler gets: every resolved part of the startup sequence. All references stay valid for
+/// the whole call.
+template <class Cmd, class Alloc>
+struct app_context {
+  const cli::program<Cmd>& program;
+  const cli::result<Cmd>& args;        ///< the parsed command line
+  const environment& process_env;      ///< the process environment as it was at startup
+  const env::loaded& loaded;           ///< the resolved environment, its files and diagnostics
+  const flags::bunfig& config;         ///< bunfig.toml settings (global, then project or --config)
+  const flags::feature_flags& flags;   ///< the program's feature flags with their sources
+  Alloc& allocator;                    ///< the program's allocator policy instance
+  std::stop_token stop;                ///< stopped when a shutdown signal arrives
+  signal::shutdown* shutdown;          ///< register shutdown hooks here (nullptr if signals were not installed)
+
+  Cmd command() const noexcept { return args.command; }
+  /// The resolved environment (process + .env files): what a child process should see.
+  const environment& env() const noexcept { return loaded.env; }
+};
+
+/// A program assembled from policies. `Program` is a `cli::program<Cmd>` (the command table), `Flags` a
+/// `flags::flag_table`; the policies are checked by their concepts, so swapping one (system_allocator for
+/// mimalloc_allocator, dotenv_dialect for bun_dialect) is a one-line change the compiler checks.
+template <const auto& Program, const flags::flag_table& Flags, Allocator Alloc, env::env_dialect Dialect,
+          signal::ShutdownPolicy Shutdown, CrashPolicy Crash>
+class app {
+ public:
+  using command_id = typename detail::program_traits<std::remove_cvref_t<decltype(Program)>>::command_id;
+  using allocator_type = Alloc;
+  using dialect = Dialect;
+  using shutdown_policy = Shutdown;
+  using crash_policy = Crash;
+  using context = app_context<command_id, Alloc>;
+
+  /// Runs the startup sequence, then `handler(context)` for the selected command; returns the exit code.
+  /// Help, version, revision, `help <command>`, reserved words and usage errors are answered here.
+  /// Options the sequence understands when the table declares them: globals `cwd`, `env-file`, `no-env-file`,
+  /// `config`, `feature` (name=value, comma lists), `verbose-error-trace`; per command `dialect`, `strict`.
+  template <class Handler>
+    requires std::is_invocable_r_v<int, Handler&, const context&>
+  static int main(int argc, char** argv, Handler&& handler) {
+    // `prog --version` alone needs nothing else: keep it as cheap as starting the process.
+    if (argc == 2) {
+      std::string_view a = argv[1];
+      if (a == "--version" || a == "-v" || a == "--revision") {
+        detail::write_fd(1, cli::version_text(Program, a == "--revision"));
+        return 0;
+      }
+    }
+    const auto process = environment::from_process();
+    log::init_from_environment(process);
+    display_options show;
+    show.color = color_enabled(process.get("NO_COLOR"), process.get("FORCE_COLOR"), ::isatty(2) == 1);
+    show.trace = process.get_bool("RUNTIME_VERBOSE_ERRORS");
+
+    // 1. crash handler and terminate hook
+    {
+      log::span s(log::level::debug, "runtime.app", "stage crash handler");
+      Crash::install(Program.name, Program.version);
+    }
+    // 2. allocator
+    std::optional<log::span> alloc_span(std::in_place, log::level::debug, "runtime.app", "stage allocator");
+    static Alloc allocator{};
+    alloc_span.reset();
+
+    // 3. command line, --cwd, and the config files --config names (Bun reads bunfig while parsing arguments)
+    const auto args = cli::args_of(argc, argv);
+    cli::result<command_id> r;
+    flags::bunfig config;
+    {
+      log::span s(log::level::debug, "runtime.app", "stage command line");
+      try {
+        r = cli::parse(Program, args, process);
+      } catch (const error& e) {
+        const cli::command<command_id>* c = nullptr;
+        for (auto a : args)
+          if (!a.empty() && a[0] != '-') {
+            c = cli::find_command(Program, a);
+            break;
+          }
+        detail::write_fd(2, cli::render_error(Program, e, c));
+        return exit_status_of(e);
+      }
+      if (r.flag("verbose-error-trace")) show.trace = true;
+      if (int code = answer_builtin(r, process); code >= 0) return code;
+      if (r.spec) crash::set_command(r.spec->name);
+      if (auto dir = r.value("cwd")) {
+        std::string d(*dir);
+        if (::chdir(d.c_str()) != 0) {
+          const int err = errno;
+          detail::write_fd(2, render(from_errno(err, "io.chdir", "Could not change directory to \"" + d + "\"",
+                                                error_kind::io),
+                                     show));
+          return static_cast<int>(exit_code::failure);
+        }
+      }
+      try {
+        flags::bunfig_options bo;
+        if (auto c = r.value("config")) bo.config_path = std::string(*c);
+        bo.features = &Flags;
+        config = flags::load_bunfig(process, bo);
+      } catch (const error& e) {
+        detail::write_fd(2, render(e, show));
+        return exit_status_of(e);
+      }
+    }
+
+    // 4. environment and .env files
+    env::loaded loaded;
+    {
+      log::span s(log::level::debug, "runtime.app", "stage environment");
+      env::load_options lo;
+      for (auto v : r.values("env-file")) lo.env_files.emplace_back(v);
+      lo.no_env_file = r.flag("no-env-file");
+      lo.default_files_enabled = config.loads_default_env_files();
+      lo.strict = r.flag("strict");
+      try {
+        if (auto d = r.value("dialect")) {
+          lo.dialect = env::parse_dialect(*d);
+          loaded = env::load(process, lo);
+        } else {
+          loaded = env::load_with<Dialect>(process, lo);
+        }
+      } catch (const error& e) {
+        detail::write_fd(2, render(e, show));
+        return exit_status_of(e);
+      }
+      // Problems with files (unreadable, a directory, not UTF-8) are always worth a warning; in strict mode
+      // every diagnostic is an error and the program stops here.
+      if (!loaded.diagnostics.empty()) {
+        for (const auto& d : loaded.diagnostics) {
+          std::string text = render(d, show);
+          if (!lo.strict && text.rfind("error", 0) == 0) text.replace(0, 5, "warning");
+          detail::write_fd(2, text);
+        }
+        if (lo.strict) return static_cast<int>(exit_code::failure);
+      }
+    }
+
+    // 5. feature flags (command line > environment > project bunfig > global bunfig > default)
+    std::shared_ptr<const flags::feature_flags> features;
+    {
+      log::span s(log::level::debug, "runtime.app", "stage feature flags");
+      try {
+        std::vector<flags::cli_override> overrides;
+        for (auto v : r.values("feature")) overrides.push_back(flags::cli_override::parse(v));
+        features = flags::resolve(Flags, loaded.env, config, overrides);
+      } catch (const error& e) {
+        detail::write_fd(2, render(e, show));
+        return exit_status_of(e);
+      }
+      std::string on;
+      for (const auto& f : features->all())
+        if (const bool* b = std::get_if<bool>(&f.value); b && *b) {
+          if (!on.empty()) on += ',';
+          on += f.desc->name;
+        }
+      crash::set_features(on);
+      const auto ci = env::platform::detect_ci(loaded.env);
+      crash::set_facts(ci.vendor.value_or(ci.is_ci ? "unknown" : ""), "");
+    }
+
+    // 6. logging from the resolved environment (RUNTIME_LOG may come from a .env file)
+    {
+      log::init_from_environment(loaded.env);
+      log::span s(log::level::debug, "runtime.app", "stage logging");
+    }
+
+    // 7. signal handling
+    signal::shutdown* sd = nullptr;
+    {
+      log::span s(log::level::debug, "runtime.app", "stage signals");
+      try {
+        sd = &Shutdown::install();
+      } catch (const error& e) {
+        detail::write_fd(2, render(e, show));
+        return exit_status_of(e);
+      }
+    }
+
+    // 8. dispatch
+    int code = 0;
+    {
+      log::span s(log::level::debug, "runtime.app", "stage dispatch");
+      context ctx{Program, r, process, loaded, config, *features, allocator, sd->token(), sd};
+      try {
+        code = handler(ctx);
+      } catch (const error& e) {
+        detail::write_fd(2, render(e, show));
+        code = exit_status_of(e);
+      }
+    }
+
+    // 9. graceful shutdown: the hooks run once each, newest first, as they would on a signal
+    {
+      log::span s(log::level::debug, "runtime.app", "stage shutdown");
+      sd->request(0);
+      sd->wait();
+      if (int sig = sd->signal_received(); sig != 0) code = exit_code_for_signal(sig);
+    }
+    // 10. exit code
+    log::debug("exit code {}", code);
+    return code;
+  }
+
+ private:
+  // Help, version, `help <command>` and reserved words: answered before anything is loaded. \returns the exit
+  // code, or -1 when the command goes on to the handler.
+  static int answer_builtin(const cli::result<command_id>& r, const environment& process) {
+    if (r.revision || r.version) {
+      detail::write_fd(1, cli::version_text(Program, r.revision));
+      return 0;
+    }
+    const auto style = cli::style_for(process, 1);
+    const bool is_auto = r.command == Program.auto_command;
+    if (r.help) {
+      detail::write_fd(1, r.spec && !is_auto && !r.spec->reserved ? cli::command_help(Program, *r.spec, style)
+                                                                 : cli::help_text(Program, style));
+      return 0;
+    }
+    if (is_auto && r.positionals.empty() && r.passthrough.empty()) {
+      detail::write_fd(1, cli::help_text(Program, style));  // the bare program name prints help, as Bun does
+      return 0;
+    }
+    if (r.command == Program.help_command) {
+      if (r.positionals.empty()) {
+        detail::write_fd(1, cli::help_text(Program, style));
+        return 0;
+      }
+      const auto* c = cli::find_command(Program, r.positionals[0]);
+      if (!c || c->hidden) {
+        const auto e = cli::unknown_command_error(Program, r.positionals[0]);
+        detail::write_fd(2, cli::render_error(Program, e, r.spec));
+        return exit_status_of(e);
+      }
+      detail::write_fd(1, cli::command_help(Program, *c, style));
+      return 0;
+    }
+    if (r.spec && r.spec->reserved) {
+      std::string w(r.word), name(Program.name);
+      detail::write_fd(2, "Uh-oh. " + name + " " + w + " is a subcommand reserved for future use by Bun.\n\n" +
+                              "If you were trying to run a package.json script called " + w + ", use " + name +
+                              " run " + w + ".\n");
+      return static_cast<int>(exit_code::failure);
+    }
+    if (r.spec && !r.spec->implemented) {
+      detail::write_fd(2, std::string(Program.name) + " " + std::string(r.spec->name) +
+                              ": not implemented by this driver\n");
+      return static_cast<int>(exit_code::failure);
+    }
+    return -1;
+  }
+};
+
+}  // namespace runtime::inline v1
+RUNTIME_EXPORT_END
+
+#endif
