@@ -52,7 +52,7 @@ using command = runtime::cli::command<command_id>;
 /// Bun's base flags (valid with every command) plus the auto-only ones rt supports.
 inline constexpr option global_options[] = {
     {.name = "cwd", .kind = value_kind::path, .help = "Absolute path to resolve files & entry points from. This just changes the process' cwd.", .value_name = "dir"},
-    {.name = "env-file", .kind = value_kind::list, .help = "Load environment variables from the specified file(s)", .value_name = "file"},
+    {.name = "env-file", .kind = value_kind::list, .help = "Load environment variables from the specified file(s); a value may be a comma-separated list", .value_name = "file"},
     {.name = "no-env-file", .help = "Disable automatic loading of .env files"},
     {.name = "config", .short_name = 'c', .kind = value_kind::path, .help = "Specify path to Bun config file. Default $cwd/bunfig.toml",
      .optional_value = true, .implicit_value = "bunfig.toml"},
