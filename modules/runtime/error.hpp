@@ -721,7 +721,7 @@ inline void write_report(int sig, siginfo_t* info, void* uctx, long tid) noexcep
     };
     add(dir);
     if (dir.back() != '/') add("/");
-    for (char c : program) add(std::string_view(&c, 1) == "/" ? std::string_view("_") : std::string_view(&c, 1));
+    for (char c : program) add(c == '/' ? std::string_view("_") : std::string_view(&c, 1));
     add("-crash-");
     char num[24];
     int k = 0;
@@ -803,6 +803,14 @@ inline void on_fatal_signal(int sig, siginfo_t* info, void* uctx) noexcept {
   die_by(sig);
 }
 
+/// Whether abort() will reach our report: installed, and SIGABRT not taken over since.
+inline bool abort_reports() noexcept {
+  if (!crash.installed.load()) return false;
+  struct sigaction current {};
+  ::sigaction(SIGABRT, nullptr, &current);
+  return (current.sa_flags & SA_SIGINFO) != 0 && current.sa_sigaction == &on_fatal_signal;
+}
+
 /// The std::terminate hook: describes the reason into crash.reason (outside signal context, so it may
 /// allocate), then aborts through the signal path so exactly one report is written.
 template <class Error>
@@ -834,7 +842,7 @@ template <class Error>
     text = "std::terminate called; describing the exception failed (out of memory?)";
   }
   crash.reason.set(text);
-  if (!crash.installed.load()) {
+  if (!abort_reports()) {
     text = "terminate: " + text + "\n";
     write_all(STDERR_FILENO, text.data(), text.size());
   }
@@ -1229,7 +1237,7 @@ inline bool install() noexcept {
     g.os_release.set(u.release);
     g.os_machine.set(u.machine);
   }
-  g.main_tid = detail::current_tid();
+  g.main_tid = ::getpid();  // on Linux the main thread's id is the pid, whichever thread installs
   stack_t old{};
   if (::sigaltstack(nullptr, &old) != 0 || (old.ss_flags & SS_DISABLE) != 0 ||
       old.ss_size < detail::crash_alt_stack_size) {
@@ -1322,7 +1330,7 @@ inline void release_thread_stack() noexcept {
 /// Not for signal handlers (use the report's own path there).
 [[noreturn]] inline void fatal(std::string_view reason) noexcept {
   detail::crash.reason.set(reason);
-  if (!installed()) {
+  if (!detail::abort_reports()) {
     detail::write_all(STDERR_FILENO, "fatal: ", 7);
     detail::write_all(STDERR_FILENO, reason.data(), reason.size());
     detail::write_all(STDERR_FILENO, "\n", 1);
