@@ -319,7 +319,10 @@ class shutdown {
 
   /// Blocks until a shutdown has started and its hooks have run. \returns its signal (0 for request()).
   /// With exit_mode::exit_process a signal ends the process instead, so this returns only for request().
+  /// While waiting, the calling thread blocks the shutdown signals, so the kernel hands them to the watcher
+  /// (one wake-up instead of two); its mask is restored on return.
   int wait() {
+    const mask_guard g(opts_.signals);
     std::unique_lock lock(mu_);
     done_cv_.wait(lock, [&] { return finished_; });
     return detail::state().first_signal.load();
@@ -327,6 +330,7 @@ class shutdown {
 
   /// Like wait(), giving up after `timeout`. \returns the signal, or nullopt on timeout.
   std::optional<int> wait_for(std::chrono::milliseconds timeout) {
+    const mask_guard g(opts_.signals);
     std::unique_lock lock(mu_);
     if (!done_cv_.wait_for(lock, timeout, [&] { return finished_; })) return std::nullopt;
     return detail::state().first_signal.load();
@@ -350,6 +354,17 @@ class shutdown {
     std::function<void()> fn;
   };
   static constexpr unsigned char quit_byte = 0xff;
+
+  struct mask_guard {
+    sigset_t old;
+    explicit mask_guard(signal_set s) noexcept {
+      const sigset_t m = detail::to_sigset(s);
+      pthread_sigmask(SIG_BLOCK, &m, &old);
+    }
+    ~mask_guard() { pthread_sigmask(SIG_SETMASK, &old, nullptr); }
+    mask_guard(const mask_guard&) = delete;
+    mask_guard& operator=(const mask_guard&) = delete;
+  };
 
   explicit shutdown(shutdown_options opts) : opts_(opts) {}
   ~shutdown() = default;
@@ -413,6 +428,9 @@ class shutdown {
   }
 
   void watch() {
+    // The watcher may take the signals itself: its handler run then wakes its own read at once.
+    const sigset_t m = detail::to_sigset(opts_.signals);
+    pthread_sigmask(SIG_UNBLOCK, &m, nullptr);
     unsigned char buf[64];
     bool started = false;
     for (;;) {
