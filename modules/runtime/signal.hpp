@@ -182,9 +182,20 @@ inline void on_shutdown_signal(int sig, siginfo_t*, void*) noexcept {
 inline void on_forward_signal(int sig, siginfo_t* info, void*) noexcept {
   auto& s = state();
   const int saved = errno;
-  const int target = s.child_target.load();
+  int target = s.child_target.load();
   if (target == 0) {
     s.child_pending.fetch_or(1ULL << sig);
+    // run_child may have published the pid and drained the pending set meanwhile (on another thread): then
+    // this signal is ours to send. Whoever exchanges a bit out of child_pending sends it, so exactly once.
+    target = s.child_target.load();
+    if (target != 0) {
+      const auto bits = s.child_pending.exchange(0);
+      for (int i = 1; i < 64; ++i)
+        if ((bits >> i) & 1U) {
+          ::kill(target, i);
+          s.forwarded.fetch_add(1);
+        }
+    }
   } else {
     // A terminal's Ctrl-C (si_code SI_KERNEL) already reached a child in our process group: do not double it.
     const bool from_tty = info != nullptr && info->si_code == SI_KERNEL;
@@ -700,6 +711,7 @@ inline child_result run_child(const std::vector<std::string>& argv, const std::v
   while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
   }
   pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+  st.child_target.store(0);  // from here signals are dropped, never sent to a pid that may be reused
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
