@@ -131,7 +131,6 @@ class runtime_category final : public std::error_category {
 
 // ---- display internals (templates: the public types are declared further down) --------------------
 
-
 inline constexpr std::string_view ansi_reset = "\x1b[0m";
 inline constexpr std::string_view ansi_error = "\x1b[1;31m";
 inline constexpr std::string_view ansi_bold = "\x1b[1m";
@@ -306,7 +305,7 @@ struct crash_state {
   std::terminate_handler previous_terminate = nullptr;
 };
 
-inline crash_state crash;
+inline crash_state crash_globals;
 alignas(64) inline char crash_alt_stack[crash_alt_stack_size];
 
 // async-signal-safe
@@ -629,7 +628,7 @@ inline void split_list(sink& out, std::string_view list) noexcept {
 
 // async-signal-safe
 inline void write_report(int sig, siginfo_t* info, void* uctx, long tid) noexcept {
-  crash_state& g = crash;
+  crash_state& g = crash_globals;
   sink out(STDERR_FILENO);
   std::string_view program = g.program.get();
   if (program.empty()) program = "program";
@@ -777,7 +776,7 @@ inline void write_report(int sig, siginfo_t* info, void* uctx, long tid) noexcep
 
 // async-signal-safe
 inline void on_fatal_signal(int sig, siginfo_t* info, void* uctx) noexcept {
-  crash_state& g = crash;
+  crash_state& g = crash_globals;
   const long tid = current_tid();
   long expected = 0;
   if (!g.reporting_tid.compare_exchange_strong(expected, tid)) {
@@ -805,13 +804,13 @@ inline void on_fatal_signal(int sig, siginfo_t* info, void* uctx) noexcept {
 
 /// Whether abort() will reach our report: installed, and SIGABRT not taken over since.
 inline bool abort_reports() noexcept {
-  if (!crash.installed.load()) return false;
+  if (!crash_globals.installed.load()) return false;
   struct sigaction current {};
   ::sigaction(SIGABRT, nullptr, &current);
   return (current.sa_flags & SA_SIGINFO) != 0 && current.sa_sigaction == &on_fatal_signal;
 }
 
-/// The std::terminate hook: describes the reason into crash.reason (outside signal context, so it may
+/// The std::terminate hook: describes the reason into crash_globals.reason (outside signal context, so it may
 /// allocate), then aborts through the signal path so exactly one report is written.
 template <class Error>
 [[noreturn]] void on_terminate() noexcept {
@@ -841,7 +840,7 @@ template <class Error>
   } catch (...) {
     text = "std::terminate called; describing the exception failed (out of memory?)";
   }
-  crash.reason.set(text);
+  crash_globals.reason.set(text);
   if (!abort_reports()) {
     text = "terminate: " + text + "\n";
     write_all(STDERR_FILENO, text.data(), text.size());
@@ -1227,7 +1226,7 @@ namespace crash {
 /// Idempotent; call it first thing in main, on the main thread. \returns false if a sigaction failed.
 /// Cost: a few microseconds (no allocation, no dlopen).
 inline bool install() noexcept {
-  detail::crash_state& g = detail::crash;
+  detail::crash_state& g = detail::crash_globals;
   if (g.installed.load()) return true;
   void* warm[4];
   (void)detail::capture_stack(warm, 4, 0);
@@ -1264,36 +1263,36 @@ inline bool install() noexcept {
 
 /// Restores the signal actions and terminate handler that install() replaced (tests; embedding).
 inline void uninstall() noexcept {
-  detail::crash_state& g = detail::crash;
+  detail::crash_state& g = detail::crash_globals;
   if (!g.installed.exchange(false)) return;
   for (int i = 0; i < detail::crash_signal_count; ++i) ::sigaction(detail::crash_signals[i], &g.previous[i], nullptr);
   std::set_terminate(g.previous_terminate);
 }
 
 /// \returns whether install() is in effect.
-inline bool installed() noexcept { return detail::crash.installed.load(); }
+inline bool installed() noexcept { return detail::crash_globals.installed.load(); }
 
 /// Program name and version for the report's first line (copied; names longer than 127 bytes are cut).
 inline void set_program(std::string_view name, std::string_view version) noexcept {
-  detail::crash.program.set(name);
-  detail::crash.version.set(version);
+  detail::crash_globals.program.set(name);
+  detail::crash_globals.version.set(version);
 }
 
 /// The command being run (the subcommand's name, never its argument values).
-inline void set_command(std::string_view command) noexcept { detail::crash.command.set(command); }
+inline void set_command(std::string_view command) noexcept { detail::crash_globals.command.set(command); }
 
 /// The enabled feature flags, comma-separated names (no values).
-inline void set_features(std::string_view comma_separated) noexcept { detail::crash.features.set(comma_separated); }
+inline void set_features(std::string_view comma_separated) noexcept { detail::crash_globals.features.set(comma_separated); }
 
 /// CI vendor ("github-actions", "" when not in CI) and container kind ("docker", "" when none), as the
 /// program detected them.
 inline void set_facts(std::string_view ci, std::string_view container) noexcept {
-  detail::crash.ci.set(ci);
-  detail::crash.container.set(container);
+  detail::crash_globals.ci.set(ci);
+  detail::crash_globals.container.set(container);
 }
 
 /// A directory for JSON crash reports (<dir>/<program>-crash-<pid>.json, mode 0600); empty disables them.
-inline void set_report_dir(std::string_view dir) noexcept { detail::crash.report_dir.set(dir); }
+inline void set_report_dir(std::string_view dir) noexcept { detail::crash_globals.report_dir.set(dir); }
 
 /// Gives the calling thread its own alternate signal stack (mmap'd with a guard page), so a stack overflow
 /// in a thread other than the one that called install() is reported too. Release it with
@@ -1329,7 +1328,7 @@ inline void release_thread_stack() noexcept {
 /// Ends the process through the crash path with `reason` in the report (a broken invariant, a "panic").
 /// Not for signal handlers (use the report's own path there).
 [[noreturn]] inline void fatal(std::string_view reason) noexcept {
-  detail::crash.reason.set(reason);
+  detail::crash_globals.reason.set(reason);
   if (!detail::abort_reports()) {
     detail::write_all(STDERR_FILENO, "fatal: ", 7);
     detail::write_all(STDERR_FILENO, reason.data(), reason.size());
@@ -1341,7 +1340,7 @@ inline void release_thread_stack() noexcept {
 /// Test hooks; not for production use.
 namespace testing {
 /// Makes the handler fault while writing its report (checks the "crash inside the handler" path).
-inline void fault_while_reporting(bool on) noexcept { detail::crash.fault_in_report.store(on); }
+inline void fault_while_reporting(bool on) noexcept { detail::crash_globals.fault_in_report.store(on); }
 }  // namespace testing
 
 }  // namespace crash
