@@ -58,6 +58,8 @@ def main():
         return 1
     err = p.stderr
     fails = []
+    if "ALLOCATION INSIDE THE SIGNAL HANDLER" in err:
+        fails.append("the handler allocated (malloc on the alternate signal stack)")
     if p.returncode != -want_sig:
         fails.append(f"wait status: want death by {want_sig.name}, got returncode {p.returncode}")
     if mode == "uninstalled":
