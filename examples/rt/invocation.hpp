@@ -28,6 +28,9 @@ struct invocation {
   /// Command options by long name: a flag maps to "true", a valued option to its (last) value.
   std::map<std::string, std::string, std::less<>> options;
   runtime::environment process_env;      ///< snapshot of the process environment at startup
+  /// The environment resolved by the startup sequence (process + .env files, bunfig's [env] applied), or
+  /// nullptr when the handler must resolve it itself from the fields above.
+  const runtime::env::loaded* resolved = nullptr;
 
   bool flag(std::string_view name) const {
     auto it = options.find(name);

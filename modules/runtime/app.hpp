@@ -282,6 +282,7 @@ class app {
       sd->request(0);
       sd->wait();
       if (int sig = sd->signal_received(); sig != 0) code = exit_code_for_signal(sig);
+      sd->uninstall();  // leave the signal dispositions as they were before main()
     }
     // 10. exit code
     log::debug("exit code {}", code);

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+// rt run <program|file|script> [args...] and the auto command `rt <program> [args...]`: start a program with
+// the environment `rt env` resolves, forward signals to it, and end the way it ended.
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
+#include "invocation.hpp"
+
+namespace rt {
+namespace {
+
+void say(std::string_view s) {
+  while (!s.empty()) {
+    auto n = ::write(2, s.data(), s.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    s.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+bool is_file(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string read_small(const std::string& path) {
+  std::string out;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  char buf[16384];
+  for (;;) {
+    auto n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || out.size() > (std::size_t{8} << 20)) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+/// `node_modules/.bin` directories from the cwd up to the root, nearest first (Bun's lookup order for bins).
+std::vector<std::string> bin_dirs() {
+  std::vector<std::string> dirs;
+  char buf[4096];
+  if (!::getcwd(buf, sizeof buf)) return dirs;
+  std::string d(buf);
+  for (;;) {
+    dirs.push_back((d == "/" ? std::string() : d) + "/node_modules/.bin");
+    if (d == "/" || d.empty()) break;
+    auto slash = d.rfind('/');
+    d = slash == 0 ? "/" : d.substr(0, slash);
+  }
+  return dirs;
+}
+
+/// The package.json script called `name`, if the cwd's package.json has one.
+std::optional<std::string> package_script(std::string_view name) {
+  std::string text = read_small("package.json");
+  if (text.empty()) return std::nullopt;
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
+  if (!j.is_object()) return std::nullopt;
+  auto s = j.find("scripts");
+  if (s == j.end() || !s->is_object()) return std::nullopt;
+  auto it = s->find(std::string(name));
+  if (it == s->end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+std::string shell_quote(std::string_view a) {
+  std::string out = "'";
+  for (char c : a) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+}  // namespace
+
+int cmd_run(const invocation& inv) {
+  namespace sig = runtime::signal;
+  if (inv.positionals.empty()) {
+    say("error: rt run needs a program, file or package.json script to run\nUsage: rt run <file|script> [args...]\n");
+    return static_cast<int>(runtime::exit_code::usage);
+  }
+  // The environment: the one the startup sequence resolved, else resolve it here exactly as `rt env` does.
+  std::optional<runtime::env::loaded> own;
+  const runtime::env::loaded* loaded = inv.resolved;
+  if (!loaded) {
+    runtime::env::load_options opts;
+    opts.env_files = inv.env_files;
+    opts.no_env_file = inv.no_env_file;
+    own = runtime::env::load(inv.process_env, opts);
+    loaded = &*own;
+  }
+  const runtime::environment& env = loaded->env;
+
+  const std::string& target = inv.positionals[0];
+  std::vector<std::string> argv(inv.positionals.begin(), inv.positionals.end());
+  std::string path_value(env.get("PATH").value_or("/usr/local/bin:/usr/bin:/bin"));
+  std::optional<std::string> program;
+  std::string shown = target;
+
+  if (target.find('/') != std::string::npos) {
+    // A path: run that file (a non-executable shell script through /bin/sh).
+    if (!is_file(target)) {
+      say("error: Module not found \"" + target + "\"\n");
+      return static_cast<int>(runtime::exit_code::failure);
+    }
+    if (::access(target.c_str(), X_OK) == 0) {
+      program = target;
+    } else {
+      argv.insert(argv.begin(), "/bin/sh");
+      program = "/bin/sh";
+    }
+  } else if (auto script = package_script(target)) {
+    // A package.json script runs in sh with node_modules/.bin directories first on PATH, as Bun does.
+    std::string cmd = *script;
+    for (std::size_t i = 1; i < argv.size(); ++i) cmd += " " + shell_quote(argv[i]);
+    argv = {"/bin/sh", "-c", cmd};
+    program = "/bin/sh";
+    std::string p;
+    for (const auto& d : bin_dirs()) p += d + ":";
+    path_value = p + path_value;
+    if (!inv.silent) say("$ " + *script + "\n");
+  } else {
+    program = sig::find_program(target, path_value);
+    if (!program)
+      for (const auto& d : bin_dirs())
+        if (auto found = sig::find_program(target, d)) {
+          program = found;
+          break;
+        }
+    if (!program) {
+      say("error: Script not found \"" + target + "\"\n");
+      return static_cast<int>(runtime::exit_code::failure);
+    }
+  }
+
+  std::vector<std::string> envp;
+  envp.reserve(env.size());
+  for (const auto& [k, v] : env) {
+    if (k == "PATH") continue;
+    envp.push_back(std::string(k) + "=" + std::string(v));
+  }
+  envp.push_back("PATH=" + path_value);
+  argv[0] = *program;
+
+  sig::child_result r;
+  try {
+    r = sig::run_child(argv, envp, {});
+  } catch (const runtime::error& e) {
+    say("error: " + (e.code() == "signal.program_not_found" ? "Script not found \"" + shown + "\"" : e.message()) +
+        "\n");
+    return static_cast<int>(runtime::exit_code::failure);
+  }
+  if (r.signaled()) {
+    if (!inv.silent && r.signal != SIGINT)
+      say("error: Failed to run \"" + shown + "\" due to signal " + std::string(sig::name_of(r.signal)) + "\n");
+    sig::exit_like(r);  // re-raise the child's signal on ourselves, so our parent sees it too
+  }
+  if (r.exit_code != 0 && r.exit_code != 2 && !inv.silent)
+    say("error: \"" + shown + "\" exited with code " + std::to_string(r.exit_code) + "\n");
+  return r.exit_code;
+}
+
+}  // namespace rt
