@@ -440,6 +440,39 @@ TEST_CASE("runtime::flags error messages") {
     CHECK(fl::format_error(e).rfind("bunfig.toml:2:", 0) == 0);
     CHECK(shape("[run\n") .find("error: invalid TOML: ") != std::string::npos);
   }
+  SUBCASE("inputs that violate toml++ 3.3's internal assertions are parse errors") {
+    CHECK(shape("[!]\n") ==
+          "bunfig.toml:1:2: error: invalid TOML: Error while parsing key: expected bare key starting character or "
+          "string delimiter, saw '!'\n"
+          " 1 | [!]\n"
+          "   |  ^\n");
+    CHECK(shape("smol = true\n[[ \x01]]\n").rfind("bunfig.toml:2:4: error: invalid TOML: ", 0) == 0);
+    CHECK(shape(std::string_view("\xEF\xBB\xBF[\0]", 6)).rfind("bunfig.toml:1:2: error: invalid TOML: ", 0) == 0);
+    CHECK(shape("a = [1,}\n").rfind("bunfig.toml:1:8: error: invalid TOML: ", 0) == 0);
+    CHECK(shape("[install]\na = { b = [1,}}\n").rfind("bunfig.toml:2:14: error: invalid TOML: ", 0) == 0);
+    // Non-ASCII outside strings and comments (toml++ 3.3 has undefined behaviour there) is a parse error...
+    CHECK(shape("smol = true é\n") ==
+          "bunfig.toml:1:13: error: invalid TOML: non-ASCII character outside a string (U+00E9)\n"
+          " 1 | smol = true é\n"
+          "   |             ^\n");
+    CHECK(shape("[run]\nsilent = \xEF\xBB\x99\n").rfind("bunfig.toml:2:10: error: invalid TOML: non-ASCII character "
+                                                        "outside a string (U+FED9)", 0) == 0);
+    CHECK(shape("a = \"\"\"\\\n  \xC2\xA7\"\"\"\n").find("(U+00A7)") != std::string::npos);  // tomlplusplus#190
+    CHECK(shape("a = \"\\\xC2\xA7\"\n").find("(U+00A7)") != std::string::npos);
+    CHECK(shape("\xFF = 1\n").find("(byte 0xFF)") != std::string::npos);
+    CHECK(shape("x = 1 \xF0\x9F\x98\x80\n").find("(U+01F600)") != std::string::npos);
+    // ... while it is fine in strings, comments and after a BOM.
+    auto u = fl::parse_bunfig("\xEF\xBB\xBF# café ¶\n[define]\n\"é\" = \"café\"\nb = 'ü'\nc = \"\"\"\n§\"\"\"\nd = '''é'''\n");
+    CHECK(u.define.at("\xC3\xA9").value == "caf\xC3\xA9");
+    CHECK(u.define.at("c").value == "\xC2\xA7");
+    CHECK(u.define.at("d").value == "\xC3\xA9");
+    // A '[' that starts a line inside a value or a string is not a header.
+    CHECK_NOTHROW((void)fl::parse_bunfig("[install]\nx = [\n[ {a = 1} ],\n[+1], # [!\n]\ny = 1\n"));
+    auto c = fl::parse_bunfig("[define]\nX = \"\"\"\n[!] \"\"\"\nY = '''\n[{'''\nZ = \"[\\\"\"\n");
+    CHECK(c.define.at("X").value == "[!] ");
+    CHECK(c.define.at("Y").value == "[{");
+    CHECK(c.define.at("Z").value == "[\"");
+  }
   SUBCASE("unknown keys, with a suggestion") {
     CHECK(shape("smoll = true\n") ==
           "bunfig.toml:1:1: error: unknown key \"smoll\" (did you mean \"smol\"?)\n"

@@ -23,7 +23,29 @@
 #  include <utility>
 #  include <variant>
 #  include <vector>
+// toml++ 3.3 guards parser preconditions with TOML_ASSERT_ASSUME, which is assert() in debug builds and
+// __builtin_assume() under NDEBUG, and malformed input can violate them (`[!]`, `a = [1,}`): an abort in
+// debug, undefined behaviour in release. With the check compiled out, the parser's own error paths report
+// those inputs as parse errors (the bunfig fuzzer runs this exact configuration), so hide NDEBUG from toml++'s
+// configuration and make its assertions no-ops. This only takes effect where this header is the first to
+// include toml++ (the module's global fragment; header-mode consumers that include flags.hpp first).
+#  ifndef TOML_ASSERT
+#    define TOML_ASSERT(expr) static_cast<void>(0)
+#    define RUNTIME_FLAGS_TOML_ASSERT_ 1
+#  endif
+#  ifdef NDEBUG
+#    undef NDEBUG
+#    define RUNTIME_FLAGS_NDEBUG_ 1
+#  endif
 #  include <toml++/toml.h>
+#  ifdef RUNTIME_FLAGS_NDEBUG_
+#    define NDEBUG 1
+#    undef RUNTIME_FLAGS_NDEBUG_
+#  endif
+#  ifdef RUNTIME_FLAGS_TOML_ASSERT_
+#    undef TOML_ASSERT
+#    undef RUNTIME_FLAGS_TOML_ASSERT_
+#  endif
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
 #  include "runtime/error.hpp"
@@ -686,11 +708,98 @@ inline void apply_toml(bunfig& out, const toml_ctx& c, const toml::table& root) 
   }
 }
 
+/// "U+00E9", or "byte 0xFF" when `s` does not start with a valid UTF-8 sequence.
+inline std::string describe_code_point(std::string_view s) {
+  const char* hex = "0123456789ABCDEF";
+  auto b = [&](std::size_t i) { return i < s.size() ? static_cast<unsigned char>(s[i]) : 0u; };
+  unsigned lead = b(0);
+  std::size_t len = lead >= 0xF0 && lead < 0xF5 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
+  if (lead >= 0xF5) len = 0;
+  std::uint32_t cp = len == 4 ? lead & 0x07 : len == 3 ? lead & 0x0F : lead & 0x1F;
+  for (std::size_t i = 1; i < len; ++i) {
+    if ((b(i) & 0xC0) != 0x80) len = 0;
+    cp = (cp << 6) | (b(i) & 0x3F);
+  }
+  std::string out;
+  if (len == 0) {
+    out = "byte 0x";
+    out += hex[lead >> 4];
+    out += hex[lead & 15];
+    return out;
+  }
+  out = "U+";
+  int digits = cp > 0xFFFF ? 6 : 4;
+  for (int d = digits - 1; d >= 0; --d) out += hex[(cp >> (4 * d)) & 15];
+  return out;
+}
+
+/// toml++ 3.3 reaches __builtin_unreachable() (undefined behaviour) when it asks whether certain non-ASCII
+/// code points (U+00A1.., U+2C8E.., U+FBA6.. and others) are whitespace: marzer/tomlplusplus#190 and #295,
+/// fixed upstream after 3.3. It asks that only of characters outside strings and comments, and right after
+/// a backslash in a basic string. TOML allows non-ASCII in neither place, so rejecting them first is exact:
+/// this lexer follows strings and comments as the parser does and returns the offset of the first such
+/// character, or npos.
+inline std::size_t find_unsafe_non_ascii(std::string_view t) {
+  const std::size_t n = t.size();
+  std::size_t p = t.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // the parser skips a UTF-8 BOM
+  auto non_ascii = [&](std::size_t i) { return i < n && static_cast<unsigned char>(t[i]) >= 0x80; };
+  auto triple = [&](char q) { return p + 2 < n && t[p] == q && t[p + 1] == q && t[p + 2] == q; };
+  while (p < n) {
+    char c = t[p];
+    if (non_ascii(p)) return p;
+    if (c == '#') {
+      while (p < n && t[p] != '\n') ++p;
+    } else if (c == '"' || c == '\'') {
+      bool multi = triple(c);
+      p += multi ? 3 : 1;
+      while (p < n) {
+        if (c == '"' && t[p] == '\\') {
+          // An escape or a line-ending backslash: the parser classifies what follows it.
+          std::size_t q = p + 1;
+          if (non_ascii(q)) return q;
+          if (multi && q < n && (t[q] == ' ' || t[q] == '\t' || t[q] == '\r' || t[q] == '\n')) {
+            while (q < n && (t[q] == ' ' || t[q] == '\t' || t[q] == '\r' || t[q] == '\n')) ++q;
+            if (non_ascii(q)) return q;
+            p = q;
+          } else {
+            p = q + 1;
+          }
+          continue;
+        }
+        if (multi ? triple(c) : t[p] == c) {
+          p += multi ? 3 : 1;
+          for (int extra = 0; multi && extra < 2 && p < n && t[p] == c; ++extra) ++p;  // `""""` ends with one `"`
+          break;
+        }
+        if (!multi && t[p] == '\n') break;  // unterminated: the parser reports it
+        ++p;
+      }
+    } else {
+      ++p;
+    }
+  }
+  return std::string_view::npos;
+}
+
 /// Parses one file's text into `out` (later calls override earlier ones). Converts every toml++ failure into
 /// a runtime::error; never lets another exception escape except std::bad_alloc.
 inline void parse_into(bunfig& out, std::string_view text, const std::string& path, source_kind layer,
                        const flag_table* table) {
   toml_ctx c{text, path, layer, table};
+  if (std::size_t bad = find_unsafe_non_ascii(text); bad != std::string_view::npos) {
+    source_location l;
+    l.file = path;
+    l.line = 1;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < bad; ++i)
+      if (text[i] == '\n') ++l.line, start = i + 1;
+    l.column = 1;
+    for (std::size_t i = start; i < bad; ++i) l.column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    l.line_text = line_of(text, l.line);
+    throw error(error_kind::config, "config.parse",
+                "invalid TOML: non-ASCII character outside a string (" + describe_code_point(text.substr(bad)) + ")")
+        .at(std::move(l));
+  }
   toml::table root;
   try {
     root = toml::parse(text, path);
@@ -904,6 +1013,9 @@ inline std::shared_ptr<const feature_flags> resolve(const flag_table& table, con
   }
   return std::make_shared<const feature_flags>(std::move(out));
 }
+
+/// The typed default of `d` (its `default_value` text parsed as its type).
+inline flag_value default_value(const flag_desc& d) { return detail::default_of(d); }
 
 /// Renders an error for a terminal, first line `file:line:col: error: message`, then the offending line
 /// and a caret under the column (when known), then `hint:` and `note:` lines.
