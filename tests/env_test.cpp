@@ -1,18 +1,68 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 #if RUNTIME_USE_MODULES
 import runtime.env;
+import runtime.error;
 #else
 #include <runtime/env.hpp>
 #endif
 
+namespace {
+
+using runtime::environment;
+namespace env = runtime::env;
+
+// A temporary directory removed at scope exit (tests only create plain files and directories in it).
+struct temp_dir {
+  std::string path;
+  temp_dir() {
+    char tmpl[] = "/tmp/env_test.XXXXXX";
+    const char* p = ::mkdtemp(tmpl);
+    REQUIRE(p != nullptr);
+    path = p;
+  }
+  ~temp_dir() {
+    std::string cmd = "rm -rf '" + path + "'";
+    [[maybe_unused]] int rc = std::system(cmd.c_str());
+  }
+  void write(const std::string& name, std::string_view text) const {
+    std::ofstream f(path + "/" + name, std::ios::binary);
+    f.write(text.data(), static_cast<std::streamsize>(text.size()));
+  }
+  void mkdir(const std::string& name) const { ::mkdir((path + "/" + name).c_str(), 0755); }
+};
+
+// The value of `key` after loading `text` as the only .env file over `base`.
+std::optional<std::string> bun_value(std::string_view text, std::string_view key,
+                                     const environment& base = environment{}) {
+  auto r = env::load_text(base, text);
+  auto v = r.env.get(key);
+  return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+}
+
+std::optional<std::string> dotenv_value(std::string_view text, std::string_view key,
+                                        const environment& base = environment{}) {
+  auto r = env::load_text<env::dotenv_dialect>(base, text);
+  auto v = r.env.get(key);
+  return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+}
+
+}  // namespace
+
 TEST_CASE("runtime::environment") {
-  auto e = runtime::environment::from_pairs({{"A", "1"}, {"B", ""}, {"C", "false"}, {"D", "yes"}, {"A", "2"}});
+  auto e = environment::from_pairs({{"A", "1"}, {"B", ""}, {"C", "false"}, {"D", "yes"}, {"A", "2"}});
   CHECK(e.get("A") == std::string_view("1"));
   CHECK_FALSE(e.get("Z"));
   CHECK(e.contains("B"));
@@ -25,7 +75,286 @@ TEST_CASE("runtime::environment") {
   for (const auto& kv : e) keys.push_back(kv.first);
   CHECK(keys == std::vector<std::string>{"A", "B", "C", "D"});
   ::setenv("RUNTIME_TEST_SNAPSHOT", "x", 1);
-  auto p = runtime::environment::from_process();
+  auto p = environment::from_process();
   ::setenv("RUNTIME_TEST_SNAPSHOT", "y", 1);
   CHECK(p.get("RUNTIME_TEST_SNAPSHOT") == std::string_view("x"));
+  CHECK(p.origin("RUNTIME_TEST_SNAPSHOT")->is_process());
+
+  SUBCASE("typed getters") {
+    auto t = environment::from_pairs({{"N", "42"}, {"M", " -7 "}, {"X", "4x"}, {"BIG", "99999999999999999999"},
+                                      {"E", ""}});
+    CHECK(t.get_int("N") == 42);
+    CHECK(t.get_int("M") == -7);
+    CHECK_FALSE(t.get_int("NOPE"));
+    CHECK(t.get_int_or("NOPE", 5) == 5);
+    CHECK_THROWS_AS(t.get_int("X"), runtime::error);
+    CHECK_THROWS_AS(t.get_int("E"), runtime::error);
+    try {
+      (void)t.get_int("BIG");
+      FAIL("no throw");
+    } catch (const runtime::error& err) {
+      CHECK(err.code() == "env.not_an_integer");
+      CHECK(err.kind() == runtime::error_kind::env);
+    }
+    CHECK(t.get_or("NOPE", "fb") == "fb");
+    CHECK(t.get_or("N", "fb") == "42");
+  }
+
+  SUBCASE("with, without and envp never touch the process") {
+    auto a = environment::from_pairs({{"B", "2"}, {"A", "1"}});
+    auto b = a.with("C", "3").with("A", "x").without("B");
+    CHECK(a.size() == 2);
+    CHECK(b.get("A") == std::string_view("x"));
+    CHECK_FALSE(b.contains("B"));
+    auto envp = b.to_envp();
+    REQUIRE(envp.size() == 2);
+    CHECK(std::string(envp.data()[0]) == "A=x");
+    CHECK(std::string(envp.data()[1]) == "C=3");
+    CHECK(envp.data()[2] == nullptr);
+    auto moved = std::move(envp);  // pointers stay valid after a move
+    CHECK(std::string(moved.data()[1]) == "C=3");
+    CHECK(::getenv("C") == nullptr);
+  }
+
+  SUBCASE("apply_to_process is explicit") {
+    auto before = environment::from_process();
+    auto mine = before.with("RUNTIME_TEST_APPLIED", "yes");
+    CHECK(mine.apply_to_process(false));
+    CHECK(std::string(::getenv("RUNTIME_TEST_APPLIED")) == "yes");
+    ::unsetenv("RUNTIME_TEST_APPLIED");
+  }
+}
+
+TEST_CASE("runtime::env::bun_dialect parsing") {
+  // Each expectation was recorded from Bun 1.4.5 (tests/env/cases.json holds the full corpus).
+  struct row { std::string_view text, key; std::optional<std::string_view> want; };
+  const row rows[] = {
+      {"A=1", "A", "1"},
+      {"  A = 1  ", "A", "1"},
+      {"A=", "A", ""},
+      {"A", "A", std::nullopt},
+      {"export A=1", "A", "1"},
+      {"export = bar", "export", "bar"},
+      {"A: b", "A", "b"},
+      {"A:b", "A", std::nullopt},
+      {"K\n=v", "K", "v"},
+      {"A=\n\"v\"", "A", "v"},
+      {"A=foo#x", "A", "foo"},
+      {"A= \"q\" #c", "A", "q"},
+      {"A=\"abc", "A", "\"abc"},
+      {"A=\"a\"b\"\nC=1", "A", "a"},
+      {"A=\"a\\nb\"", "A", "a\nb"},
+      {"A='a\\nb'", "A", "a\\nb"},
+      {"A=`a\\nb`", "A", "a\\nb"},
+      {"A=\"a\\tb\"", "A", "a\\tb"},
+      {"A=\"l1\r\nl2\"", "A", "l1\nl2"},
+      {"A=1\r\nB=2\r\n", "B", "2"},
+      {"\xEF\xBB\xBF" "A=bom", "A", "bom"},
+      {"1A=x", "1A", "x"},
+      {"a.b-c_d=1", "a.b-c_d", "1"},
+      {"A=1\nA=2", "A", "2"},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.text);
+    auto got = bun_value(r.text, r.key);
+    if (r.want) {
+      REQUIRE(got);
+      CHECK(*got == *r.want);
+    } else {
+      CHECK_FALSE(got);
+    }
+  }
+}
+
+TEST_CASE("runtime::env::bun_dialect expansion") {
+  CHECK(bun_value("A=1\nB=$A", "B") == "1");
+  CHECK(bun_value("A='x $B'\nB=2", "A") == "x 2");  // single quotes expand; a later key reads raw
+  CHECK(bun_value("B=$A\nA=1", "B") == "1");
+  CHECK(bun_value("A=${X:-def}", "A") == "def");
+  CHECK(bun_value("X=\nA=${X:-d}", "A") == "");  // defined but empty: no default
+  CHECK(bun_value("A=$X:-def", "A") == ":-def");
+  CHECK(bun_value("A=\\$x", "A") == "$x");
+  CHECK(bun_value("A=a$", "A") == "a$");
+  CHECK(bun_value("A=a$ b", "A") == "a$ b");
+  CHECK(bun_value("A=${B}c${C}\nB=1", "A") == "1c");
+  CHECK(bun_value("B=${A:-${C:-deep}}", "B") == "deep");
+  CHECK(bun_value("B=${A-x}", "B") == "${A-x}");
+  auto proc = environment::from_pairs({{"P", "proc"}, {"Q", "$P"}});
+  CHECK(bun_value("X=$P\nP=file", "X", proc) == "proc");
+  CHECK(bun_value("X=$Q", "X", proc) == "$P");  // process values are never re-expanded
+  CHECK(bun_value("P=file", "P", proc) == "proc");
+
+  SUBCASE("no recursion a crafted file can blow") {
+    std::string deep = "A=";
+    for (int i = 0; i < 100000; ++i) deep += "${X:-";
+    deep += "end";
+    for (int i = 0; i < 100000; ++i) deep += "}";
+    auto v = bun_value(deep, "A");
+    REQUIRE(v);
+    CHECK(v->find("end") != std::string::npos);
+    CHECK(bun_value("A=$B\nB=$A", "A") == "$A");  // cycles read the raw value once
+    std::string quotes(200000, '"');
+    CHECK_NOTHROW(env::load_text(environment{}, "A=" + quotes));
+  }
+}
+
+TEST_CASE("runtime::env::load files and precedence") {
+  temp_dir d;
+  d.write(".env", "A=env\nB=env\nC=$D\nR=$A\n");
+  d.write(".env.local", "A=local\nD=local\n");
+  d.write(".env.development", "B=dev\n");
+  d.write(".env.production", "B=prod\n");
+  d.write(".env.test", "B=test\n");
+  env::load_options o;
+  o.cwd = d.path;
+
+  SUBCASE("development") {
+    auto r = env::load(environment::from_pairs({{"PATH", "/bin"}}), o);
+    CHECK(r.mode == env::mode::development);
+    CHECK(r.env.get("A") == std::string_view("local"));
+    CHECK(r.env.get("B") == std::string_view("dev"));
+    CHECK(r.env.get("C") == std::string_view("local"));
+    CHECK(r.env.get("R") == std::string_view("local"));
+    CHECK(r.files == std::vector<std::string>{".env.local", ".env.development", ".env"});
+    auto origin = r.env.origin("B");
+    REQUIRE(origin);
+    CHECK(origin->to_string() == ".env.development:1");
+    CHECK(r.env.origin("R")->to_string() == ".env:4");
+    CHECK(r.env.origin("PATH")->is_process());
+  }
+  SUBCASE("test mode skips .env.local") {
+    auto r = env::load(environment::from_pairs({{"NODE_ENV", "test"}}), o);
+    CHECK(r.mode == env::mode::test);
+    CHECK(r.env.get("A") == std::string_view("env"));
+    CHECK(r.env.get("B") == std::string_view("test"));
+  }
+  SUBCASE("BUN_ENV wins over NODE_ENV, even empty") {
+    CHECK(env::mode_of(environment::from_pairs({{"NODE_ENV", "production"}, {"BUN_ENV", ""}})) ==
+          env::mode::development);
+    CHECK(env::mode_of(environment::from_pairs({{"NODE_ENV", "production"}})) == env::mode::production);
+    auto r = env::load(environment::from_pairs({{"NODE_ENV", "test"}}), [&] {
+      auto p = o;
+      p.mode_override = env::mode::production;
+      return p;
+    }());
+    CHECK(r.env.get("B") == std::string_view("prod"));
+  }
+  SUBCASE("explicit files replace the defaults; the last named wins") {
+    d.write("a", "A=a\n");
+    d.write("b", "A=b\nB=$A\n");
+    o.env_files = {"b", "a"};
+    auto r = env::load(environment{}, o);
+    CHECK(r.env.get("A") == std::string_view("a"));
+    CHECK(r.env.get("B") == std::string_view("a"));
+    CHECK_FALSE(r.env.contains("R"));
+    CHECK(env::explicit_files({"a,b", " c ", "", "d, e"}) ==
+          std::vector<std::string>{" e", "d", "c", "b", "a"});
+  }
+  SUBCASE("--no-env-file and bunfig's file=false") {
+    o.no_env_file = true;
+    CHECK(env::load(environment{}, o).env.size() == 0);
+    o.no_env_file = false;
+    o.default_files_enabled = false;
+    CHECK(env::load(environment{}, o).env.size() == 0);
+    d.write("x", "X=1");
+    o.env_files = {"x"};
+    CHECK(env::load(environment{}, o).env.get("X") == std::string_view("1"));
+  }
+  SUBCASE("a directory, a missing file and bad UTF-8 get clear diagnostics, never a crash") {
+    d.mkdir("dir");
+    d.write("latin1", "A=caf\xE9\nB=2\n");
+    o.env_files = {"dir,missing,latin1"};
+    auto r = env::load(environment{}, o);
+    CHECK(r.env.get("B") == std::string_view("2"));
+    REQUIRE(r.diagnostics.size() == 2);
+    CHECK(r.diagnostics[0].code() == "env.invalid_utf8");
+    REQUIRE(r.diagnostics[0].location());
+    CHECK(r.diagnostics[0].location()->line == 1);
+    CHECK(r.diagnostics[0].location()->column == 6);
+    CHECK(r.diagnostics[1].code() == "env.is_directory");
+  }
+  SUBCASE("strict mode reports file:line:col") {
+    d.write("bad", "OK=1\n  not a line\nQ=\"open\n# fine\n");
+    o.env_files = {"bad"};
+    o.strict = true;
+    auto r = env::load(environment{}, o);
+    REQUIRE(r.diagnostics.size() == 2);
+    CHECK(r.diagnostics[0].code() == "env.malformed_line");
+    CHECK(r.diagnostics[0].location()->line == 2);
+    CHECK(r.diagnostics[0].location()->column == 3);
+    CHECK(r.diagnostics[1].code() == "env.unterminated_quote");
+    CHECK(r.diagnostics[1].location()->line == 3);
+    CHECK(r.diagnostics[1].location()->column == 3);
+    CHECK(r.env.get("Q") == std::string_view("\"open"));  // loading still matches Bun
+    o.strict = false;
+    CHECK(env::load(environment{}, o).diagnostics.empty());
+  }
+}
+
+TEST_CASE("runtime::env::dotenv_dialect") {
+  static_assert(env::env_dialect<env::bun_dialect>);
+  static_assert(env::env_dialect<env::dotenv_dialect>);
+  // Expectations recorded from dotenv 18 + dotenv-expand 12.
+  CHECK(dotenv_value("A='$B'\nB=1", "A") == "1");
+  CHECK(dotenv_value("A=\"a\\nb\"", "A") == "a\nb");
+  CHECK(dotenv_value("B=${A-def}", "B") == "def");
+  CHECK(dotenv_value("A=x\nB=${A:+alt}", "B") == "alt");
+  CHECK(dotenv_value("B=${A:+alt}", "B") == "");
+  CHECK(dotenv_value("A=$nullable", "A") == "able");
+  CHECK(dotenv_value("A=\"abc\nB=2", "A") == "\"abc");
+  CHECK(dotenv_value("A=\"a\"b\"\nC=1", "A") == "a\"b");
+  CHECK(dotenv_value("A=file", "A", environment::from_pairs({{"A", "proc"}})) == "proc");
+  CHECK(env::parse_dialect("dotenv") == env::dialect_kind::dotenv);
+  CHECK_THROWS_AS(env::parse_dialect("yaml"), runtime::error);
+}
+
+TEST_CASE("runtime::env::to_json") {
+  auto e = environment::from_pairs({{"B", "q\"\\\n\t\x01"}, {"A", "caf\xC3\xA9"}, {"C", "bad\xFF"}});
+  CHECK(env::to_json(e) == "{\"A\":\"caf\xC3\xA9\",\"B\":\"q\\\"\\\\\\n\\t\\u0001\",\"C\":\"bad\xEF\xBF\xBD\"}");
+  CHECK(env::to_json(environment{}) == "{}");
+  CHECK(env::is_secret_key("GITHUB_TOKEN"));
+  CHECK(env::is_secret_key("db_password"));
+  CHECK(env::is_secret_key("API_KEY"));
+  CHECK_FALSE(env::is_secret_key("PATH"));
+}
+
+TEST_CASE("runtime::env::platform") {
+  namespace pf = env::platform;
+  CHECK(pf::ci_vendors().size() >= 40);
+  auto gh = pf::detect_ci(environment::from_pairs({{"GITHUB_ACTIONS", "true"}, {"GITHUB_EVENT_NAME", "pull_request"}}));
+  CHECK(gh.is_ci);
+  CHECK(gh.vendor == std::optional<std::string>("GitHub Actions"));
+  CHECK(gh.is_pr);
+  auto travis = pf::detect_ci(environment::from_pairs({{"TRAVIS", "1"}, {"TRAVIS_PULL_REQUEST", "false"}}));
+  CHECK(travis.vendor == std::optional<std::string>("Travis CI"));
+  CHECK_FALSE(travis.is_pr);
+  auto jenkins = pf::detect_ci(environment::from_pairs({{"JENKINS_URL", "x"}}));
+  CHECK_FALSE(jenkins.vendor);  // needs BUILD_ID too
+  auto generic = pf::detect_ci(environment::from_pairs({{"CI", "1"}}));
+  CHECK(generic.is_ci);
+  CHECK_FALSE(generic.vendor);
+  auto off = pf::detect_ci(environment::from_pairs({{"CI", "false"}, {"GITLAB_CI", "true"}}));
+  CHECK_FALSE(off.is_ci);
+  CHECK_FALSE(off.vendor);
+  CHECK_FALSE(pf::detect_ci(environment{}).is_ci);
+
+  temp_dir root;
+  CHECK(pf::detect_container(environment{}, root.path).kind().empty());
+  root.write(".dockerenv", "");
+  CHECK(pf::detect_container(environment{}, root.path).docker);
+  root.mkdir("run");
+  root.write("run/.containerenv", "");
+  auto podman = pf::detect_container(environment{}, root.path);
+  CHECK(podman.podman);
+  CHECK(podman.kind() == "podman");
+  CHECK(pf::detect_container(environment::from_pairs({{"KUBERNETES_SERVICE_HOST", "10.0.0.1"}}), root.path).kubernetes);
+  temp_dir wsl;
+  wsl.mkdir("proc");
+  wsl.mkdir("proc/sys");
+  wsl.mkdir("proc/sys/kernel");
+  wsl.write("proc/sys/kernel/osrelease", "5.15.90.1-Microsoft-standard-WSL2\n");
+  CHECK(pf::detect_container(environment{}, wsl.path).wsl);
+  auto info = pf::detect(environment{});
+  CHECK_FALSE(info.os.empty());
+  CHECK_FALSE(info.arch.empty());
 }
