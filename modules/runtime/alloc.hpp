@@ -50,6 +50,26 @@
 
 namespace runtime::inline v1::detail {
 
+// Index of the first byte of [p, p+n) that is not b, or n: word at a time, the quarantine scans every
+// freed byte.
+inline std::size_t first_not(const char* p, std::size_t n, std::uint8_t b) noexcept {
+  std::uint64_t pat = 0x0101010101010101ull * b;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (w != pat) break;
+  }
+  for (; i < n; ++i)
+    if (static_cast<std::uint8_t>(p[i]) != b) return i;
+  return n;
+}
+
+struct null_mutex {
+  void lock() noexcept {}
+  void unlock() noexcept {}
+};
+
 inline bool is_pow2(std::size_t a) noexcept { return a != 0 && (a & (a - 1)) == 0; }
 inline std::uintptr_t align_up(std::uintptr_t v, std::size_t a) noexcept { return (v + (a - 1)) & ~(std::uintptr_t(a) - 1); }
 
@@ -181,7 +201,8 @@ struct mimalloc_allocator {
     if (!p) throw std::bad_alloc();
     return p;
   }
-  void deallocate(void* p, std::size_t n, std::size_t align) noexcept { mi_free_size_aligned(p, n, align); }
+  /// mi_free: in a release libmimalloc the sized/aligned forms only add debug assertions and a call.
+  void deallocate(void* p, std::size_t, std::size_t) noexcept { mi_free(p); }
   bool try_resize(void* p, std::size_t, std::size_t new_n, std::size_t) noexcept {
     return mi_expand(p, new_n) != nullptr;
   }
@@ -491,51 +512,129 @@ struct alloc_stats {
   }
 };
 
-/// Lock-free allocation counters (relaxed atomics). constinit-able, so they can count from inside a global
-/// operator new before any constructor has run. Thread-safe.
-/// Cost: an allocation is two relaxed read-modify-writes plus a peak check; a free is two.
+/// Lock-free allocation counters, sharded per thread so the hot path has no read-modify-write: each thread
+/// writes only its own shard (relaxed loads and stores), a snapshot sums the shards. constinit-able, so they
+/// can count from inside a global operator new before any constructor has run; shards come from calloc,
+/// never from operator new. Thread-safe. peak_bytes is exact for one thread; with several it may miss up to
+/// 64 KiB per thread of what other threads had not yet folded into the shared total.
+/// Not copyable or movable (threads cache pointers to their shards).
 class alloc_counters {
+  struct shard {
+    std::array<std::atomic<std::uint64_t>, alloc_stats::size_classes> histogram{};
+    std::atomic<std::uint64_t> allocated{0}, frees{0}, freed{0}, peak{0};
+    std::int64_t pending = 0;  // owner-only: bytes not yet folded into current_
+    const void* owner = nullptr;
+    shard* next = nullptr;
+  };
+  struct cache_entry {
+    std::uint64_t id;
+    shard* s;
+  };
+  static constexpr std::int64_t fold_bytes = 64 << 10;
+
  public:
   constexpr alloc_counters() noexcept = default;
+  alloc_counters(const alloc_counters&) = delete;
+  alloc_counters& operator=(const alloc_counters&) = delete;
+  ~alloc_counters() {
+    for (shard* s = shards_.load(); s;) {
+      shard* n = s->next;
+      s->~shard();
+      std::free(s);
+      s = n;
+    }
+  }
 
   static constexpr std::size_t size_class(std::size_t n) noexcept {
     std::size_t c = n <= 8 ? 0 : std::size_t(std::bit_width(n - 1)) - 3;
     return c < alloc_stats::size_classes ? c : alloc_stats::size_classes - 1;
   }
-  void on_allocate(std::size_t n) noexcept {
-    histogram_[size_class(n)].fetch_add(1, std::memory_order_relaxed);
-    std::uint64_t total = allocated_.fetch_add(n, std::memory_order_relaxed) + n;
-    std::uint64_t freed = freed_.load(std::memory_order_relaxed);
-    std::uint64_t cur = total > freed ? total - freed : 0;
-    std::uint64_t peak = peak_.load(std::memory_order_relaxed);
-    while (cur > peak && !peak_.compare_exchange_weak(peak, cur, std::memory_order_relaxed)) {
-    }
+  [[gnu::always_inline]] void on_allocate(std::size_t n) noexcept {
+    shard* s = mine();
+    if (!s) [[unlikely]] return;  // calloc failed: not counted, never fatal
+    bump(s->histogram[size_class(n)], 1);
+    bump(s->allocated, n);
+    s->pending += std::int64_t(n);
+    std::int64_t cur = current_.load(std::memory_order_relaxed) + s->pending;
+    if (cur > std::int64_t(s->peak.load(std::memory_order_relaxed))) s->peak.store(std::uint64_t(cur), std::memory_order_relaxed);
+    if (s->pending > fold_bytes) fold(s);
   }
-  void on_deallocate(std::size_t n) noexcept {
-    frees_.fetch_add(1, std::memory_order_relaxed);
-    freed_.fetch_add(n, std::memory_order_relaxed);
+  [[gnu::always_inline]] void on_deallocate(std::size_t n) noexcept {
+    shard* s = mine();
+    if (!s) [[unlikely]] return;
+    bump(s->frees, 1);
+    bump(s->freed, n);
+    s->pending -= std::int64_t(n);
+    if (s->pending < -fold_bytes) fold(s);
   }
   alloc_stats snapshot() const noexcept {
-    alloc_stats s;
-    for (std::size_t i = 0; i < alloc_stats::size_classes; ++i) {
-      s.histogram[i] = histogram_[i].load(std::memory_order_relaxed);
-      s.allocations += s.histogram[i];
+    alloc_stats st;
+    std::uint64_t freed = 0, peak = 0;
+    for (shard* s = shards_.load(std::memory_order_acquire); s; s = s->next) {
+      for (std::size_t i = 0; i < alloc_stats::size_classes; ++i) {
+        auto c = s->histogram[i].load(std::memory_order_relaxed);
+        st.histogram[i] += c;
+        st.allocations += c;
+      }
+      st.frees += s->frees.load(std::memory_order_relaxed);
+      st.total_bytes += s->allocated.load(std::memory_order_relaxed);
+      freed += s->freed.load(std::memory_order_relaxed);
+      peak = std::max(peak, s->peak.load(std::memory_order_relaxed));
     }
-    s.frees = frees_.load(std::memory_order_relaxed);
-    s.total_bytes = allocated_.load(std::memory_order_relaxed);
-    std::uint64_t freed = freed_.load(std::memory_order_relaxed);
-    s.current_bytes = s.total_bytes > freed ? s.total_bytes - freed : 0;
-    s.peak_bytes = std::max(peak_.load(std::memory_order_relaxed), s.current_bytes);
-    return s;
+    st.current_bytes = st.total_bytes > freed ? st.total_bytes - freed : 0;
+    st.peak_bytes = std::max(peak, st.current_bytes);
+    return st;
   }
 
  private:
-  // Allocation count is the histogram's sum, and current bytes is allocated - freed: fewer atomics per call.
-  std::array<std::atomic<std::uint64_t>, alloc_stats::size_classes> histogram_{};
-  std::atomic<std::uint64_t> allocated_{0};
-  std::atomic<std::uint64_t> peak_{0};
-  alignas(64) std::atomic<std::uint64_t> frees_{0};  // frees often happen on other threads: own cache line
-  std::atomic<std::uint64_t> freed_{0};
+  // Only the owning thread writes a shard: a load and a store, not a locked read-modify-write.
+  static void bump(std::atomic<std::uint64_t>& a, std::uint64_t d) noexcept {
+    a.store(a.load(std::memory_order_relaxed) + d, std::memory_order_relaxed);
+  }
+  [[gnu::noinline]] void fold(shard* s) noexcept {
+    current_.fetch_add(s->pending, std::memory_order_relaxed);
+    s->pending = 0;
+  }
+  [[gnu::always_inline]] shard* mine() noexcept {
+    std::uint64_t id = id_.load(std::memory_order_relaxed);
+    if (id) [[likely]] {
+      cache_entry& e = tl_cache_[id % 4];
+      if (e.id == id) [[likely]] return e.s;
+    }
+    return mine_slow();
+  }
+  [[gnu::noinline]] shard* mine_slow() noexcept {
+    std::uint64_t id = id_.load(std::memory_order_acquire);
+    if (!id) {  // ids are never reused, so a stale cache entry can never match a newer object
+      std::uint64_t fresh = next_id().fetch_add(1, std::memory_order_relaxed);
+      id = id_.compare_exchange_strong(id, fresh, std::memory_order_acq_rel) ? fresh : id;
+    }
+    const void* me = &tl_marker_;  // a dead thread's marker address may be reused: its shard is then adopted
+    shard* s = shards_.load(std::memory_order_acquire);
+    for (; s; s = s->next)
+      if (s->owner == me) break;
+    if (!s) {
+      void* mem = std::calloc(1, sizeof(shard));
+      if (!mem) return nullptr;
+      s = ::new (mem) shard();
+      s->owner = me;
+      s->next = shards_.load(std::memory_order_relaxed);
+      while (!shards_.compare_exchange_weak(s->next, s, std::memory_order_release, std::memory_order_relaxed)) {
+      }
+    }
+    tl_cache_[id % 4] = {id, s};
+    return s;
+  }
+  static std::atomic<std::uint64_t>& next_id() noexcept {
+    static constinit std::atomic<std::uint64_t> n{1};
+    return n;
+  }
+  static inline thread_local cache_entry tl_cache_[4]{};
+  static inline thread_local char tl_marker_ = 0;
+
+  std::atomic<std::uint64_t> id_{0};
+  std::atomic<shard*> shards_{nullptr};
+  std::atomic<std::int64_t> current_{0};
 };
 
 /// Counts what goes through it to Backing: allocations, frees, current/peak/total bytes, a size-class
@@ -594,6 +693,7 @@ struct debug_config {
   bool leak_check = true;             ///< report blocks still live at check()
   std::size_t stack_frames = 12;      ///< frames captured per allocation/free (backtrace()); 0: call site only
   std::size_t quarantine_blocks = 64; ///< freed blocks held back before returning them to Backing
+  bool thread_safe = true;            ///< false: no mutex (one thread only), for speed
 };
 
 /// What debug_allocator found.
@@ -722,29 +822,38 @@ inline debug_error_handler get_debug_error_handler() noexcept { return detail::d
 /// Stack traces name functions when the program is linked with -rdynamic (backtrace_symbols).
 template <Allocator Backing = system_allocator, debug_config Config = debug_config{}>
 class debug_allocator {
+  static constexpr std::size_t frames_cap = Config.stack_frames ? Config.stack_frames : 1;
+  struct site {
+    std::array<void*, frames_cap> f;
+    std::uint32_t n = 0;
+    std::vector<void*> vec() const { return std::vector<void*>(f.begin(), f.begin() + n); }
+  };
+  // One entry per block from allocate() until it leaves the quarantine: no map traffic on free.
   struct record {
     std::size_t size, align;
-    std::vector<void*> alloc_site;
-    std::vector<void*> free_site;
+    site alloc_site;
+    site free_site;
+    bool freed = false;
   };
   static constexpr std::size_t fence = Config.fence_bytes;
+  static constexpr std::size_t qcap = Config.quarantine_blocks;
+  using mutex = std::conditional_t<Config.thread_safe, std::mutex, detail::null_mutex>;
 
  public:
   static constexpr std::string_view name = "debug_allocator";
-  static constexpr bool is_thread_safe = allocator_traits<Backing>::is_thread_safe;
+  static constexpr bool is_thread_safe = Config.thread_safe && allocator_traits<Backing>::is_thread_safe;
 
-  explicit debug_allocator(Backing backing = Backing{}) : backing_(std::move(backing)) {}
+  explicit debug_allocator(Backing backing = Backing{}) : backing_(std::move(backing)) { blocks_.reserve(256); }
   debug_allocator(const debug_allocator&) = delete;
   debug_allocator& operator=(const debug_allocator&) = delete;
   /// Releases the quarantine and whatever leaked (after check() has reported it, or silently).
   ~debug_allocator() {
     std::lock_guard lock(mu_);
-    while (!quarantine_.empty()) evict_oldest();
-    for (auto& [p, r] : live_) release(static_cast<char*>(p), r.size, r.align);
+    for (auto& [p, r] : blocks_) release(static_cast<char*>(p), r.size, r.align);
   }
 
   [[gnu::noinline]] void* allocate(std::size_t n, std::size_t align) {
-    record r{n, align, capture(), {}};
+    site s = capture(__builtin_return_address(0));
     std::size_t a = std::max(align, alignof(std::max_align_t));
     std::size_t pre = detail::align_up(fence, a);
     auto* base = static_cast<char*>(
@@ -754,58 +863,57 @@ class debug_allocator {
     std::memset(user + n, int(debug_magic::fence_memory), fence);
     if constexpr (Config.fill) std::memset(user, int(debug_magic::new_memory), n);
     std::lock_guard lock(mu_);
-    live_.emplace(user, std::move(r));
+    blocks_.insert_or_assign(user, record{n, align, s, {}, false});
+    ++live_;
     return user;
   }
 
   [[gnu::noinline]] void deallocate(void* p, std::size_t n, std::size_t align) {
     if (!p) return;
-    std::unique_lock lock(mu_);
-    auto it = live_.find(p);
-    if (it == live_.end()) {
-      auto q = quarantined_.find(p);
+    site here = capture(__builtin_return_address(0));
+    std::lock_guard lock(mu_);
+    auto it = blocks_.find(p);
+    if (it == blocks_.end() || it->second.freed) {
       debug_error e;
       e.ptr = p;
       e.given_size = n;
       e.given_align = align;
-      e.free_site = capture();
-      if (q != quarantined_.end()) {
+      if (it != blocks_.end()) {  // still in quarantine: we know it, and where it was first freed
         e.kind = debug_error_kind::double_free;
-        e.size = q->second.size;
-        e.align = q->second.align;
-        e.alloc_site = q->second.alloc_site;  // where it was allocated; the first free is in its record
+        e.size = it->second.size;
+        e.align = it->second.align;
+        e.alloc_site = it->second.alloc_site.vec();
+        e.free_site = it->second.free_site.vec();
       } else {
         e.kind = debug_error_kind::invalid_free;
         e.size = n;
         e.align = align;
-      }
-      if (q != quarantined_.end()) {
-        // Show the first free site after the allocation site in the report.
-        std::vector<void*> first_free = q->second.free_site;
-        e.free_site.swap(first_free);
+        e.free_site = here.vec();
       }
       report_error(std::move(e));
       return;  // never pass a bad pointer on to Backing
     }
-    record r = std::move(it->second);
-    live_.erase(it);
+    record& r = it->second;
     auto* user = static_cast<char*>(p);
-    bool bad = false;
-    if (n != r.size || align != r.align) {
-      debug_error e{n != r.size ? debug_error_kind::size_mismatch : debug_error_kind::alignment_mismatch,
-                    p, r.size, r.align, n, align, 0, r.alloc_site, capture()};
-      report_error(std::move(e));
-    }
-    bad |= check_fences(user, r);
-    (void)bad;
-    r.free_site = capture();
+    if (n != r.size || align != r.align)
+      report_error({n != r.size ? debug_error_kind::size_mismatch : debug_error_kind::alignment_mismatch, p, r.size,
+                    r.align, n, align, 0, r.alloc_site.vec(), here.vec()});
+    check_fences(user, r);
+    r.free_site = here;
+    r.freed = true;
+    --live_;
     if constexpr (Config.fill) std::memset(user, int(debug_magic::freed_memory), r.size);
-    if constexpr (Config.quarantine_blocks > 0) {
-      quarantined_.emplace(p, std::move(r));
-      quarantine_.push_back(p);
-      if (quarantine_.size() > Config.quarantine_blocks) evict_oldest();
+    if constexpr (qcap > 0) {
+      if (quarantine_.size() < qcap) {
+        quarantine_.push_back(p);
+      } else {  // ring: replace the oldest
+        void* old = quarantine_[qhead_];
+        quarantine_[qhead_] = p;
+        qhead_ = (qhead_ + 1) % qcap;
+        evict(old);
+      }
     } else {
-      release(user, r.size, r.align);
+      evict(p);
     }
   }
 
@@ -813,12 +921,15 @@ class debug_allocator {
   /// block, when Config.leak_check) and errors. Leaks are passed to the handler once per check().
   [[nodiscard]] debug_check check() {
     std::lock_guard lock(mu_);
-    for (auto& [p, r] : live_) check_fences(static_cast<char*>(p), r);
-    for (void* p : quarantine_) check_freed(static_cast<char*>(p), quarantined_.at(p));
     leaks_.clear();
-    if constexpr (Config.leak_check) {
-      for (auto& [p, r] : live_) {
-        debug_error e{debug_error_kind::leak, p, r.size, r.align, 0, 0, 0, r.alloc_site, {}};
+    for (auto& [p, r] : blocks_) {
+      if (r.freed) {
+        check_freed(static_cast<char*>(p), r);
+        continue;
+      }
+      check_fences(static_cast<char*>(p), r);
+      if constexpr (Config.leak_check) {
+        debug_error e{debug_error_kind::leak, p, r.size, r.align, 0, 0, 0, r.alloc_site.vec(), {}};
         if (auto h = get_debug_error_handler()) h(e);
         leaks_.push_back(std::move(e));
       }
@@ -829,7 +940,9 @@ class debug_allocator {
   [[nodiscard]] debug_check deinit() {
     debug_check c = check();
     std::lock_guard lock(mu_);
-    while (!quarantine_.empty()) evict_oldest();
+    for (void* p : quarantine_) evict(p);
+    quarantine_.clear();
+    qhead_ = 0;
     return c;
   }
 
@@ -838,15 +951,17 @@ class debug_allocator {
     std::lock_guard lock(mu_);
     std::string out = "debug_allocator: " + std::to_string(errors_.size()) + " error(s), " +
                       std::to_string(leaks_.size()) + " leak(s)\n";
-    for (const debug_error* e : all_findings()) {
-      out += detail::describe(*e) + '\n';
+    auto one = [&out](const debug_error& e) {
+      out += detail::describe(e) + '\n';
       out += "  allocated at:\n";
-      detail::append_frames(out, e->alloc_site);
-      if (!e->free_site.empty()) {
-        out += e->kind == debug_error_kind::double_free ? "  first freed at:\n" : "  freed at:\n";  // or bad free
-        detail::append_frames(out, e->free_site);
+      detail::append_frames(out, e.alloc_site);
+      if (!e.free_site.empty()) {
+        out += e.kind == debug_error_kind::double_free ? "  first freed at:\n" : "  freed at:\n";
+        detail::append_frames(out, e.free_site);
       }
-    }
+    };
+    for (auto& e : errors_) one(e);
+    for (auto& e : leaks_) one(e);
     return out;
   }
   /// Findings other than leaks, in order.
@@ -856,26 +971,30 @@ class debug_allocator {
   }
   std::size_t live_blocks() const {
     std::lock_guard lock(mu_);
-    return live_.size();
+    return live_;
   }
   bool owns(const void* p) const {
     std::lock_guard lock(mu_);
-    return live_.count(const_cast<void*>(p)) != 0;
+    auto it = blocks_.find(const_cast<void*>(p));
+    return it != blocks_.end() && !it->second.freed;
   }
   Backing& backing() noexcept { return backing_; }
 
  private:
   // Not inlined, so the frames to drop (this one and allocate/deallocate) are a known count.
-  [[gnu::noinline]] static std::vector<void*> capture() {
+  // `caller` is allocate's/deallocate's own return address (level 0 needs no frame pointers).
+  [[gnu::noinline]] static site capture([[maybe_unused]] void* caller) noexcept {
+    site s;
     if constexpr (Config.stack_frames == 0) {
-      return {__builtin_return_address(0)};
+      s.f[0] = caller;
+      s.n = 1;
     } else {
       void* buf[Config.stack_frames + 2];
       int got = ::backtrace(buf, int(Config.stack_frames + 2));
-      // Drop capture() and the allocate/deallocate frame themselves.
       int skip = got > 2 ? 2 : 0;
-      return std::vector<void*>(buf + skip, buf + got);
+      for (int i = skip; i < got; ++i) s.f[s.n++] = buf[i];
     }
+    return s;
   }
   void report_error(debug_error e) {
     if (auto h = get_debug_error_handler()) h(e);
@@ -885,13 +1004,15 @@ class debug_allocator {
     bool bad = false;
     for (std::size_t i = 0; i < fence; ++i)
       if (static_cast<unsigned char>(user[r.size + i]) != std::uint8_t(debug_magic::fence_memory)) {
-        report_error({debug_error_kind::overrun, user, r.size, r.align, 0, 0, r.size + i, r.alloc_site, r.free_site});
+        report_error({debug_error_kind::overrun, user, r.size, r.align, 0, 0, r.size + i, r.alloc_site.vec(),
+                      r.freed ? r.free_site.vec() : std::vector<void*>{}});
         bad = true;
         break;
       }
     for (std::size_t i = 0; i < fence; ++i)
       if (static_cast<unsigned char>(user[-std::ptrdiff_t(i) - 1]) != std::uint8_t(debug_magic::fence_memory)) {
-        report_error({debug_error_kind::underrun, user, r.size, r.align, 0, 0, i + 1, r.alloc_site, r.free_site});
+        report_error({debug_error_kind::underrun, user, r.size, r.align, 0, 0, i + 1, r.alloc_site.vec(),
+                      r.freed ? r.free_site.vec() : std::vector<void*>{}});
         bad = true;
         break;
       }
@@ -903,41 +1024,34 @@ class debug_allocator {
   }
   void check_freed(char* user, const record& r) {
     if constexpr (Config.fill) {
-      for (std::size_t i = 0; i < r.size; ++i)
-        if (static_cast<unsigned char>(user[i]) != std::uint8_t(debug_magic::freed_memory)) {
-          report_error({debug_error_kind::use_after_free_write, user, r.size, r.align, 0, 0, i, r.alloc_site,
-                        r.free_site});
-          std::memset(user, int(debug_magic::freed_memory), r.size);
-          break;
-        }
+      std::size_t i = detail::first_not(user, r.size, std::uint8_t(debug_magic::freed_memory));
+      if (i < r.size) {
+        report_error({debug_error_kind::use_after_free_write, user, r.size, r.align, 0, 0, i, r.alloc_site.vec(),
+                      r.free_site.vec()});
+        std::memset(user, int(debug_magic::freed_memory), r.size);
+      }
     }
     check_fences(user, r);
   }
-  void evict_oldest() {
-    void* p = quarantine_.front();
-    quarantine_.erase(quarantine_.begin());
-    auto it = quarantined_.find(p);
+  // Leaves the quarantine: last look for use-after-free writes, then back to Backing.
+  void evict(void* p) {
+    auto it = blocks_.find(p);
     check_freed(static_cast<char*>(p), it->second);
     release(static_cast<char*>(p), it->second.size, it->second.align);
-    quarantined_.erase(it);
+    blocks_.erase(it);
   }
   void release(char* user, std::size_t n, std::size_t align) {
     std::size_t a = std::max(align, alignof(std::max_align_t));
     std::size_t pre = detail::align_up(fence, a);
     allocator_traits<Backing>::deallocate(backing_, user - pre, pre + n + fence, a);
   }
-  std::vector<const debug_error*> all_findings() const {
-    std::vector<const debug_error*> v;
-    for (auto& e : errors_) v.push_back(&e);
-    for (auto& e : leaks_) v.push_back(&e);
-    return v;
-  }
 
   [[no_unique_address]] Backing backing_;
-  mutable std::mutex mu_;
-  std::unordered_map<void*, record> live_;
-  std::unordered_map<void*, record> quarantined_;
-  std::vector<void*> quarantine_;  // oldest first
+  mutable mutex mu_;
+  std::unordered_map<void*, record> blocks_;  // live and quarantined blocks
+  std::size_t live_ = 0;
+  std::vector<void*> quarantine_;  // ring of qcap entries once full; qhead_ is the oldest
+  std::size_t qhead_ = 0;
   std::vector<debug_error> errors_;
   std::vector<debug_error> leaks_;
 };
