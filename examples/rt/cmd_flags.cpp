@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 // rt flags [--json]: rt's own feature-flag table, resolved from the command line, the environment and
 // bunfig.toml (--config, project, global), each value with where it came from.
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 #include <nlohmann/json.hpp>
 #include "invocation.hpp"
