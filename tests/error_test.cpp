@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+#include <signal.h>
 #include <cerrno>
 #include <cstdlib>
 #include <optional>
@@ -8,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <vector>
 #if RUNTIME_USE_MODULES
 import runtime.error;
@@ -324,5 +326,24 @@ TEST_CASE("runtime::crash install") {
     CHECK(runtime::crash::install());  // idempotent
     runtime::crash::uninstall();
     CHECK_FALSE(runtime::crash::installed());
+  }
+  SUBCASE("a thread's own alternate stack") {
+    bool prepared = false, enabled = false, released = false;
+    std::size_t size = 0;
+    std::thread t([&] {
+      prepared = runtime::crash::prepare_thread();
+      stack_t ss{};
+      sigaltstack(nullptr, &ss);
+      enabled = (ss.ss_flags & SS_DISABLE) == 0;
+      size = ss.ss_size;
+      runtime::crash::release_thread_stack();
+      sigaltstack(nullptr, &ss);
+      released = (ss.ss_flags & SS_DISABLE) != 0;
+    });
+    t.join();
+    CHECK(prepared);
+    CHECK(enabled);
+    CHECK(size >= 64 * 1024);
+    CHECK(released);
   }
 }
