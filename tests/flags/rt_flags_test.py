@@ -117,6 +117,32 @@ with tempfile.TemporaryDirectory() as d:
     check("project error", (code, err.splitlines()[0]),
           (1, 'bunfig.toml:1:1: error: unknown key "smoll" (did you mean "smol"?)'))
 
+# Differential: Bun reports the same bad bunfig values at the same line:column with exit code 1.
+bun = os.path.join(os.environ.get("RUNTIME_PEERS", ""), "bun")
+if os.environ.get("RUNTIME_PEERS") and os.access(bun, os.X_OK):
+    import re
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "a.js"), "w") as f:
+            f.write("0\n")
+        for name, text in [("loglevel", 'logLevel = "loud"\n'), ("smol", 'smol = "yes"\n'),
+                           ("telemetry", "\ntelemetry = 1\n"), ("malformed", "smol = \n"),
+                           ("run", '[run]\nsilent = "x"\n')]:
+            path = os.path.join(d, name + ".toml")
+            with open(path, "w") as f:
+                f.write(text)
+            b = subprocess.run([bun, "--config=" + path, "a.js"], cwd=d, capture_output=True, text=True, timeout=60,
+                               env={"PATH": os.environ.get("PATH", ""), "HOME": d})
+            code, out, err = run(["--config=" + path], d)
+            m = re.search(r"at .*?:(\d+):(\d+)", b.stderr)
+            bun_pos = m.groups() if m else None
+            ours = re.match(r".*?:(\d+):(\d+): error:", err)
+            if bun_pos is None:
+                failures.append(f"bun differential {name}: bun gave no position: {b.stderr!r}")
+            check("bun differential " + name, (code, ours.groups() if ours else None), (b.returncode, bun_pos))
+            print(f"bun differential {name}: exit {code}, at {bun_pos}")
+else:
+    print("bun not found (RUNTIME_PEERS unset): differential part skipped")
+
 if failures:
     print("\n".join(failures))
     sys.exit(1)
