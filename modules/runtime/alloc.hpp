@@ -206,7 +206,9 @@ struct mimalloc_allocator {
   bool try_resize(void* p, std::size_t, std::size_t new_n, std::size_t) noexcept {
     return mi_expand(p, new_n) != nullptr;
   }
-  bool owns(const void* p) const noexcept { return mi_is_in_heap_region(p); }
+  /// Whether p is in mimalloc's memory (its segment map; else the calling thread's default heap, which is
+  /// what is left when mimalloc's region tracking is unavailable, as under TSan).
+  bool owns(const void* p) const noexcept { return mi_is_in_heap_region(p) || mi_check_owned(p); }
 };
 
 /// A private mimalloc heap per instance (mi_heap_new): its blocks are separate from the rest of the
