@@ -288,6 +288,7 @@ struct crash_state {
   std::atomic<long> reporting_tid{0};  ///< the thread writing the one report
   std::atomic<int> signo{0};           ///< the signal being reported
   std::atomic<bool> fault_in_report{false};
+  std::atomic<unsigned> report_timeout{10};  ///< seconds; 0 = no limit
   std::atomic<int> volatile_zero{0};   ///< read by the test hook so the compiler cannot see a null pointer
   long main_tid = 0;
   fixed_text<128> program;
@@ -774,6 +775,15 @@ inline void write_report(int sig, siginfo_t* info, void* uctx, long tid) noexcep
   out.flush();
 }
 
+/// SIGALRM while a report is being written: the report is stuck (e.g. stderr is a full pipe nobody reads);
+/// end the process by the signal being reported rather than hang.
+// async-signal-safe
+inline void on_report_timeout(int) noexcept {
+  // Nothing is written: stderr is the likely reason the report is stuck.
+  int orig = crash_globals.signo.load();
+  die_by(orig != 0 ? orig : SIGABRT);
+}
+
 // async-signal-safe
 inline void on_fatal_signal(int sig, siginfo_t* info, void* uctx) noexcept {
   crash_state& g = crash_globals;
@@ -794,10 +804,23 @@ inline void on_fatal_signal(int sig, siginfo_t* info, void* uctx) noexcept {
     // Another thread is reporting and will end the process when done; never write a second report.
     // Waiting bounds the damage if that thread is stuck (e.g. blocked on a full stderr pipe).
     struct timespec ten_ms {0, 10 * 1000 * 1000};
-    for (int i = 0; i < 1000; ++i) ::nanosleep(&ten_ms, nullptr);
+    const unsigned limit = g.report_timeout.load();
+    for (unsigned i = 0; limit == 0 || i < limit * 100 + 100; ++i) ::nanosleep(&ten_ms, nullptr);
     die_by(sig);
   }
   g.signo.store(sig);
+  {
+    struct sigaction sa {};
+    sa.sa_handler = &on_report_timeout;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_ONSTACK;
+    ::sigaction(SIGALRM, &sa, nullptr);
+    sigset_t alrm;
+    sigemptyset(&alrm);
+    sigaddset(&alrm, SIGALRM);
+    ::sigprocmask(SIG_UNBLOCK, &alrm, nullptr);
+    ::alarm(g.report_timeout.load());
+  }
   write_report(sig, info, uctx, tid);
   die_by(sig);
 }
@@ -1295,6 +1318,10 @@ inline void set_facts(std::string_view ci, std::string_view container) noexcept 
 
 /// A directory for JSON crash reports (<dir>/<program>-crash-<pid>.json, mode 0600); empty disables them.
 inline void set_report_dir(std::string_view dir) noexcept { detail::crash_globals.report_dir.set(dir); }
+
+/// The longest a report may take (default 10 s; 0 = no limit). Past it, the process ends by the signal being
+/// reported, so a stuck stderr (a full pipe nobody reads) never hangs the program.
+inline void set_report_timeout(unsigned seconds) noexcept { detail::crash_globals.report_timeout.store(seconds); }
 
 /// Gives the calling thread its own alternate signal stack (mmap'd with a guard page), so a stack overflow
 /// in a thread other than the one that called install() is reported too. Release it with

@@ -161,6 +161,18 @@ int main(int argc, char** argv) {
     std::thread a(body), b(body);
     a.join();
     b.join();
+  } else if (mode == "stuck-stderr") {
+    // stderr becomes a full pipe that nobody reads: the report's write(2) blocks until the timeout.
+    runtime::crash::set_report_timeout(1);
+    int fds[2];
+    if (pipe(fds) != 0) return 3;
+    fcntl(fds[1], F_SETFL, O_NONBLOCK);
+    static char junk[4096];
+    while (write(fds[1], junk, sizeof junk) > 0) {
+    }
+    fcntl(fds[1], F_SETFL, 0);
+    dup2(fds[1], 2);
+    probe_null_deref();
   } else if (mode == "handler-crash") {
     runtime::crash::testing::fault_while_reporting(true);
     probe_null_deref();
