@@ -6,10 +6,12 @@
 #include <cstdlib>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 #if RUNTIME_USE_MODULES
@@ -116,6 +118,28 @@ TEST_CASE("runtime::signal::run_child") {
     auto r = sig::run_child({"/bin/sh", "-c", "sleep 20; exit 0"}, {}, o);
     CHECK(r.signal == SIGINT);
   }
+  SUBCASE("the child starts with an empty mask and default dispositions") {
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR2);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    struct sigaction ign {}, prev {};
+    ign.sa_handler = SIG_IGN;
+    ::sigaction(SIGUSR1, &ign, &prev);
+    pid_t seen = 0;
+    sig::child_options o;
+    o.on_spawn = [&](pid_t p) { seen = p; };
+    auto r = sig::run_child(
+        // Standard signals only: glibc keeps its internal real-time signals (32, 33) to itself.
+        {"/bin/sh", "-c", "blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' /proc/self/status); "
+                          "ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/self/status); "
+                          "[ $((0x$blk & 0x7fffffff)) -eq 0 ] && [ $((0x$ign & 0x7fffffff)) -eq 0 ]"},
+        {}, o);
+    ::sigaction(SIGUSR1, &prev, nullptr);
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    CHECK(r.exit_code == 0);
+    CHECK(seen == r.pid);
+  }
   SUBCASE("dispositions are restored afterwards") {
     struct sigaction before {}, after {};
     ::sigaction(SIGTERM, nullptr, &before);
@@ -180,6 +204,27 @@ TEST_CASE("runtime::signal::shutdown") {
     CHECK(sd.wait_for(1ms) == std::optional<int>(0));
     CHECK(n == 1);
     CHECK(sd.token().stop_requested());
+    sd.uninstall();
+  }
+  SUBCASE("SIGHUP when selected; wait_for restores the caller's mask") {
+    sig::shutdown_options o;
+    o.signals = sig::signal_set{SIGHUP};
+    o.on_signal = sig::exit_mode::return_from_wait;
+    auto& sd = sig::shutdown::install(o);
+    sigset_t before, after;
+    pthread_sigmask(SIG_SETMASK, nullptr, &before);
+    CHECK_FALSE(sd.wait_for(1ms));
+    pthread_sigmask(SIG_SETMASK, nullptr, &after);
+    CHECK(sigismember(&before, SIGHUP) == sigismember(&after, SIGHUP));
+    ::kill(::getpid(), SIGHUP);
+    CHECK(sd.wait() == SIGHUP);
+    sd.uninstall();
+  }
+  SUBCASE("a policy installs its options") {
+    auto& sd = sig::graceful<1500ms>::install();
+    CHECK(sd.options().deadline == 1500ms);
+    CHECK(sd.options().signals == sig::signal_set{SIGINT, SIGTERM});
+    CHECK(sig::shutdown::current() == &sd);
     sd.uninstall();
   }
   SUBCASE("only the shutdown signals are accepted") {
