@@ -339,6 +339,23 @@ TEST_CASE("runtime::cli::parse errors") {
     auto u = cli::unknown_command_error(prog, "hepl");
     CHECK(u.hints() == std::vector<std::string>{"did you mean \"help\"?"});
   }
+  SUBCASE("try_parse reports the command reached") {
+    std::vector<std::string_view> args{"-V", "build", "x", "--bogus"};
+    auto out = cli::try_parse(prog, std::span<const std::string_view>(args), runtime::environment{});
+    CHECK_FALSE(out);
+    REQUIRE(out.failure.has_value());
+    CHECK(out.failure->code() == "cli.unknown_option");
+    REQUIRE(out.reached != nullptr);
+    CHECK(out.reached->id == tool::build);
+    std::vector<std::string_view> before{"--bogus", "build"};
+    auto early = cli::try_parse(prog, std::span<const std::string_view>(before), runtime::environment{});
+    CHECK(early.reached == nullptr);
+    std::vector<std::string_view> good{"run", "a"};
+    auto ok = cli::try_parse(prog, std::span<const std::string_view>(good), runtime::environment{});
+    REQUIRE(ok);
+    CHECK(ok.value->command == tool::run);
+    CHECK_FALSE(ok.failure.has_value());
+  }
   SUBCASE("a huge argument is quoted shortly") {
     std::string big(1 << 20, 'x');
     auto e = parse_error({"build", "y", "--jobs", big});

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <exception>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -125,19 +126,10 @@ int main(int argc, char** argv) {
 #endif
   auto args = cli::args_of(argc, argv);
 
-  cli::result<command_id> r;
-  try {
-    r = cli::parse(rt::program, args, inv.process_env);
-  } catch (const runtime::error& e) {
-    // Name the command in the usage line when the word before the error selected one.
-    const cli::command<command_id>* c = nullptr;
-    for (auto a : args)
-      if (!a.empty() && a[0] != '-') {
-        c = cli::find_command(rt::program, a);
-        break;
-      }
-    return usage_failure(e, c);
-  }
+  auto parsed = cli::try_parse(rt::program, std::span<const std::string_view>(args), inv.process_env);
+  // The usage line names the command whose word was read before the mistake.
+  if (!parsed) return usage_failure(*parsed.failure, parsed.reached);
+  const cli::result<command_id>& r = *parsed.value;
 
   if (r.revision) {
     put(1, cli::version_text(rt::program, true));

@@ -487,6 +487,18 @@ error unknown_command_error(const program<Cmd>& p, std::string_view word) {
   return e;
 }
 
+}  // namespace runtime::inline v1::cli
+RUNTIME_EXPORT_END
+
+namespace runtime::inline v1::cli::detail {
+template <class Cmd>
+result<Cmd> parse_into(const program<Cmd>& p, std::span<const std::string_view> args, const environment& env,
+                       const command<Cmd>*& cmd);
+}  // namespace runtime::inline v1::cli::detail
+
+RUNTIME_EXPORT_BEGIN
+namespace runtime::inline v1::cli {
+
 /// Parses `args` (argv without argv[0]) against `p`. `env` supplies option fallbacks (option::env).
 /// \throws runtime::error of kind cli with exit_code::usage for every user mistake.
 /// Rules: global options are accepted anywhere before option parsing stops, a command's own options only after
@@ -496,8 +508,43 @@ error unknown_command_error(const program<Cmd>& p, std::string_view word) {
 /// its first positional as positionals; "-" alone is a positional.
 template <class Cmd>
 result<Cmd> parse(const program<Cmd>& p, std::span<const std::string_view> args, const environment& env) {
+  const command<Cmd>* reached = nullptr;
+  return detail::parse_into(p, args, env, reached);
+}
+
+/// What try_parse gives back: a result, or the error plus the command selected before it (for its usage line).
+template <class Cmd>
+struct parse_outcome {
+  std::optional<result<Cmd>> value;
+  std::optional<error> failure;
+  const command<Cmd>* reached = nullptr;  ///< the command whose word was seen before the failure, or nullptr
+  explicit operator bool() const noexcept { return value.has_value(); }
+};
+
+/// parse() without exceptions escaping: on a usage error, `failure` holds it and `reached` the command whose
+/// word had been read (so `render_error(p, *failure, reached)` prints that command's usage line).
+template <class Cmd>
+parse_outcome<Cmd> try_parse(const program<Cmd>& p, std::span<const std::string_view> args, const environment& env) {
+  parse_outcome<Cmd> out;
+  try {
+    out.value.emplace(detail::parse_into(p, args, env, out.reached));
+  } catch (const error& e) {
+    out.failure.emplace(e);
+  }
+  return out;
+}
+
+}  // namespace runtime::inline v1::cli
+RUNTIME_EXPORT_END
+
+namespace runtime::inline v1::cli::detail {
+
+/// The parser; `cmd` is the command selected so far, left set when it throws.
+template <class Cmd>
+result<Cmd> parse_into(const program<Cmd>& p, std::span<const std::string_view> args, const environment& env,
+                       const command<Cmd>*& cmd) {
   result<Cmd> r;
-  const command<Cmd>* cmd = nullptr;
+  cmd = nullptr;
   const command<Cmd>* auto_cmd = command_by_id(p, p.auto_command);
 
   auto entry_for = [&](const option& o) -> option_value& {
@@ -730,6 +777,11 @@ result<Cmd> parse(const program<Cmd>& p, std::span<const std::string_view> args,
   }
   return r;
 }
+
+}  // namespace runtime::inline v1::cli::detail
+
+RUNTIME_EXPORT_BEGIN
+namespace runtime::inline v1::cli {
 
 /// Overload for an argv-style vector.
 template <class Cmd>
