@@ -52,6 +52,7 @@ namespace {
 // constinit: operator new runs before any constructor, and must find these ready.
 constinit runtime::alloc_counters counters;
 constinit std::atomic<bool> counting{false};
+constinit std::atomic<bool> printing_enabled{true};
 
 // Stats count usable sizes on both sides, so current_bytes stays exact even for unsized delete.
 inline void counted_alloc(void* p) noexcept {
@@ -89,15 +90,25 @@ inline void counted_free(void* p) noexcept {
   rt_alloc_backend_free(p, n, align);
 }
 
+void print_stats();
+std::atomic<bool> printer_registered{false};
+void register_printer() {
+  if (!printer_registered.exchange(true)) std::atexit(print_stats);
+}
+
 // Turn counting on before main's static constructors when the variable is set, so their allocations count
-// too; install_alloc_stats() has the final word. getenv allocates nothing.
+// too, and print even when rt exits before main reaches install_alloc_stats (rt --version).
+// install_alloc_stats() has the final word. getenv allocates nothing.
 [[gnu::constructor(101)]] void early_enable() {
   const char* v = std::getenv("RUNTIME_ALLOC_STATS");
-  if (v && *v && std::strcmp(v, "0") != 0 && std::strcmp(v, "false") != 0)
+  if (v && *v && std::strcmp(v, "0") != 0 && std::strcmp(v, "false") != 0) {
     counting.store(true, std::memory_order_relaxed);
+    register_printer();
+  }
 }
 
 void print_stats() {
+  if (!printing_enabled.load(std::memory_order_relaxed)) return;
   runtime::alloc_stats s = counters.snapshot();  // before printing allocates anything
   counting.store(false, std::memory_order_relaxed);
   nlohmann::json j = s.to_json();
@@ -115,7 +126,8 @@ namespace rt {
 void install_alloc_stats(const runtime::environment& env) {
   bool on = env.get_bool("RUNTIME_ALLOC_STATS");
   counting.store(on, std::memory_order_relaxed);
-  if (on) std::atexit(print_stats);
+  printing_enabled.store(on, std::memory_order_relaxed);
+  if (on) register_printer();
 }
 
 }  // namespace rt
