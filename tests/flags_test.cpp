@@ -317,6 +317,38 @@ TEST_CASE("runtime::flags::load_bunfig") {
     CHECK(c.log_level->value == runtime::log::level::error);
     CHECK(c.log_level->source.where == d.path + "/other.toml:1");
   }
+  SUBCASE("an explicit non-.toml file is JSON with comments, as in Bun") {
+    d.write("bunfig.json", "{\n  // comment\n  \"smol\": true, \"env\": null, \"preload\": [\"./a.ts\"],\n"
+                           "  \"run\": {\"silent\": true}, \"features\": {\"dns_cache_ttl\": 8}\n}\n");
+    fl::bunfig_options opt;
+    opt.cwd = d.path;
+    opt.config_path = "bunfig.json";
+    opt.features = &table;
+    auto c = fl::load_bunfig(runtime::environment{}, opt);
+    CHECK(c.smol->value);
+    CHECK(c.smol->source.where == d.path + "/bunfig.json");
+    CHECK_FALSE(c.env_autoload);
+    CHECK(c.preload->value == std::vector<std::string>{"./a.ts"});
+    CHECK(c.run.silent->value);
+    CHECK(fl::resolve(table, runtime::environment{}, c)->integer("dns_cache_ttl") == 8);
+    auto err = [&](std::string_view text) {
+      d.write("bad.json", text);
+      opt.config_path = "bad.json";
+      try {
+        (void)fl::load_bunfig(runtime::environment{}, opt);
+      } catch (const runtime::error& e) {
+        return fl::format_error(e);
+      }
+      return std::string("no error");
+    };
+    CHECK(err("{\"smol\": 1}") == d.path + "/bad.json: error: \"smol\" must be a boolean, not an integer\n");
+    CHECK(err("{\"smoll\": true}") ==
+          d.path + "/bad.json: error: unknown key \"smoll\" (did you mean \"smol\"?)\n");
+    CHECK(err("{\n  \"smol\": tru\n}").rfind(d.path + "/bad.json:2:", 0) == 0);
+    CHECK(err("{\"install\": " + std::string(300, '[') + std::string(300, ']') + "}") ==
+          d.path + "/bad.json: error: invalid JSON: nested deeper than 256 levels\n");
+    CHECK(err("[1]") == d.path + "/bad.json:1:1: error: a JSON config must be an object\n 1 | [1]\n   | ^\n");
+  }
   SUBCASE("a missing project file is fine; a missing explicit file is an error") {
     fl::bunfig_options opt;
     opt.cwd = d.path;

@@ -23,6 +23,7 @@
 #  include <utility>
 #  include <variant>
 #  include <vector>
+#  include <nlohmann/json.hpp>
 // toml++ 3.3 guards parser preconditions with TOML_ASSERT_ASSUME, which is assert() in debug builds and
 // __builtin_assume() under NDEBUG, and malformed input can violate them (`[!]`, `a = [1,}`): an abort in
 // debug, undefined behaviour in release. With the check compiled out, the parser's own error paths report
@@ -815,6 +816,76 @@ inline void parse_into(bunfig& out, std::string_view text, const std::string& pa
   out.files.push_back(path);
 }
 
+/// JSON (with comments) converted to the TOML document model, so one walker checks both; nulls are dropped
+/// (Bun accepts `"env": null` as "default"). Converted nodes carry no line numbers, so JSON provenance and
+/// type errors name the file only.
+inline toml::table json_to_toml_table(const nlohmann::json& j, int depth);
+inline bool json_to_toml(const nlohmann::json& j, toml::array& into, int depth) {
+  // toml++'s own nesting limit, so neither form can exhaust the stack.
+  if (depth > 256) throw error(error_kind::config, "config.parse", "invalid JSON: nested deeper than 256 levels");
+  switch (j.type()) {
+    case nlohmann::json::value_t::object: into.push_back(json_to_toml_table(j, depth + 1)); return true;
+    case nlohmann::json::value_t::array: {
+      toml::array a;
+      for (const auto& e : j) json_to_toml(e, a, depth + 1);
+      into.push_back(std::move(a));
+      return true;
+    }
+    case nlohmann::json::value_t::string: into.push_back(j.get<std::string>()); return true;
+    case nlohmann::json::value_t::boolean: into.push_back(j.get<bool>()); return true;
+    case nlohmann::json::value_t::number_integer: into.push_back(j.get<std::int64_t>()); return true;
+    case nlohmann::json::value_t::number_unsigned:
+      if (j.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        into.push_back(static_cast<std::int64_t>(j.get<std::uint64_t>()));
+      else
+        into.push_back(j.get<double>());
+      return true;
+    case nlohmann::json::value_t::number_float: into.push_back(j.get<double>()); return true;
+    default: return false;
+  }
+}
+inline toml::table json_to_toml_table(const nlohmann::json& j, int depth) {
+  toml::table t;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    toml::array one;
+    if (json_to_toml(it.value(), one, depth)) t.insert_or_assign(it.key(), std::move(*one.get(0)));
+  }
+  return t;
+}
+
+/// Bun reads an explicit config file that does not end in ".toml" as JSON with comments.
+inline void parse_json_into(bunfig& out, std::string_view text, const std::string& path, source_kind layer,
+                            const flag_table* table) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text.begin(), text.end(), nullptr, true, true);
+  } catch (const nlohmann::json::parse_error& e) {
+    source_location l;
+    l.file = path;
+    std::size_t at = e.byte == 0 ? 0 : std::min<std::size_t>(e.byte - 1, text.size());
+    l.line = 1;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < at; ++i)
+      if (text[i] == '\n') ++l.line, start = i + 1;
+    l.column = static_cast<std::uint32_t>(at - start + 1);
+    l.line_text = line_of(text, l.line);
+    std::string what = e.what();
+    if (auto colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    throw error(error_kind::config, "config.parse", "invalid JSON: " + what).at(std::move(l));
+  }
+  if (!j.is_object())
+    throw error(error_kind::config, "config.type", "a JSON config must be an object")
+        .at(source_location{path, 1, 1, line_of(text, 1)});
+  toml::table root;
+  try {
+    root = json_to_toml_table(j, 0);
+  } catch (error& e) {
+    throw std::move(e).at(source_location{path, 0, 0, {}});
+  }
+  apply_toml(out, toml_ctx{text, path, layer, table}, root);
+  out.files.push_back(path);
+}
+
 enum class read_status { ok, missing, unreadable };
 
 /// Reads a whole file; on failure `why` gets strerror's text.
@@ -866,7 +937,10 @@ inline void load_one(bunfig& out, const std::string& path, source_kind layer, co
           .at(source_location{path, 0, 0, {}});
   }
   lg.debug("reading {}", path);
-  parse_into(out, text, path, layer, table);
+  if (required && !(path.size() >= 5 && path.compare(path.size() - 5, 5, ".toml") == 0))
+    parse_json_into(out, text, path, layer, table);
+  else
+    parse_into(out, text, path, layer, table);
 }
 
 /// Parses a value given as text (environment or command line) for flag `d`. Booleans from the environment
@@ -922,10 +996,20 @@ inline bunfig parse_bunfig(std::string_view text, std::string_view path = "bunfi
   return out;
 }
 
+/// Parses one config in Bun's JSON-with-comments form (what an explicit non-.toml --config file is read as);
+/// same keys, checks and errors as parse_bunfig, except that values carry no line numbers.
+inline bunfig parse_bunfig_json(std::string_view text, std::string_view path = "bunfig.json",
+                                source_kind layer = source_kind::project_bunfig, const flag_table* table = nullptr) {
+  bunfig out;
+  detail::parse_json_into(out, text, std::string(path), layer, table);
+  return out;
+}
+
 /// Finds and reads bunfig files as Bun does: the global file ($XDG_CONFIG_HOME/.bunfig.toml when
 /// XDG_CONFIG_HOME is set, else $HOME/.bunfig.toml; both taken from `env`), then either the explicit
 /// `config_path` (relative to `cwd`; a missing file is an error) or `<cwd>/bunfig.toml` (a missing file is
-/// fine). Later files override earlier ones key by key. Call it before .env files load:
+/// fine). As Bun, an explicit path that does not end in ".toml" is read as JSON with comments (values read
+/// from JSON record the file without a line). Later files override earlier ones key by key. Call it before .env files load:
 /// `loads_default_env_files()` of the result says whether they should.
 /// \throws runtime::error as parse_bunfig, plus config.not_found / config.unreadable (location: the path).
 /// Unlike Bun, a broken global file is an error too rather than silently ignored.

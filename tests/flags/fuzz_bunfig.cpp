@@ -54,5 +54,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const runtime::error& e) {
     check_error(e, text);
   }
+  // The JSON-with-comments form (explicit non-.toml --config files) goes through the same walker.
+  try {
+    auto cfg = fl::parse_bunfig_json(text, "fuzz.toml", fl::source_kind::project_bunfig, &table);
+    (void)fl::resolve(table, runtime::environment{}, cfg);
+  } catch (const runtime::error& e) {
+    check_error(e, text);
+  }
   return 0;
 }
