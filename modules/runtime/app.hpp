@@ -137,6 +137,7 @@ class app {
     display_options show;
     show.color = color_enabled(process.get("NO_COLOR"), process.get("FORCE_COLOR"), ::isatty(2) == 1);
     show.trace = process.get_bool("RUNTIME_VERBOSE_ERRORS");
+    capture_error_traces(show.trace);
 
     // 1. crash handler and terminate hook
     {
@@ -167,6 +168,7 @@ class app {
         return exit_status_of(e);
       }
       if (r.flag("verbose-error-trace")) show.trace = true;
+      capture_error_traces(show.trace);
       if (int code = answer_builtin(r, process); code >= 0) return code;
       if (r.spec) crash::set_command(r.spec->name);
       if (auto dir = r.value("cwd")) {
