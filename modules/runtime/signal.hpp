@@ -32,6 +32,7 @@
 #  include <sys/stat.h>
 #  include <sys/types.h>
 #  include <sys/wait.h>
+#  include <time.h>
 #  include <unistd.h>
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
@@ -135,6 +136,11 @@ inline global_state& state() noexcept {
 }
 
 // async-signal-safe
+inline void write_stderr(std::string_view s) noexcept {
+  [[maybe_unused]] auto n = ::write(2, s.data(), s.size());
+}
+
+// async-signal-safe
 inline void unblock_one(int sig) noexcept {
   sigset_t set;
   sigemptyset(&set);
@@ -158,10 +164,15 @@ inline void unblock_one(int sig) noexcept {
 
 // The coordinator's handler.
 // async-signal-safe
-inline void on_shutdown_signal(int sig, siginfo_t*, void*) noexcept {
+inline void on_shutdown_signal(int sig, siginfo_t* info, void*) noexcept {
   auto& s = state();
   const int saved = errno;
   if (s.stopping.exchange(true)) {
+    if (info != nullptr && info->si_code == SI_TIMER) {
+      // The shutdown deadline (shutdown::arm_deadline): the hooks took too long.
+      write_stderr("runtime.signal: shutdown deadline passed; exiting\n");
+      die_now(s.first_signal.load(), s.reraise.load());
+    }
     if (s.force_on_second.load()) die_now(sig, s.reraise.load());
     errno = saved;
     return;
@@ -227,9 +238,6 @@ inline sigset_t to_sigset(signal_set set) noexcept {
   return s;
 }
 
-inline void write_stderr(std::string_view s) noexcept {
-  [[maybe_unused]] auto n = ::write(2, s.data(), s.size());
-}
 
 }  // namespace runtime::inline v1::signal::detail
 
@@ -285,7 +293,7 @@ class shutdown {
     const unsigned char quit = quit_byte;
     [[maybe_unused]] auto n = ::write(wake_wr_, &quit, 1);
     if (watcher_.joinable()) watcher_.join();
-    stop_guard();
+    disarm_deadline();
     ::close(wake_wr_);
     ::close(wake_rd_);
     st.stopping.store(false);
@@ -409,14 +417,7 @@ class shutdown {
     try {
       for (int sig = 1; sig < 64; ++sig)
         if (opts_.signals.contains(sig)) detail::install_action(sig, &detail::on_shutdown_signal, mask, &previous_[sig]);
-      // Started with the signals blocked, so the watcher and the guard never take them.
-      guard_ = std::thread([this] { guard(); });
-      try {
-        watcher_ = std::thread([this] { watch(); });
-      } catch (...) {
-        stop_guard();
-        throw;
-      }
+      watcher_ = std::thread([this] { watch(); });
     } catch (...) {
       for (int sig = 1; sig < 64; ++sig)
         if (opts_.signals.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
@@ -427,15 +428,6 @@ class shutdown {
       throw;
     }
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  }
-
-  void stop_guard() {
-    {
-      std::lock_guard lock(mu_);
-      quitting_ = true;
-    }
-    guard_cv_.notify_one();
-    if (guard_.joinable()) guard_.join();
   }
 
   void watch() {
@@ -477,36 +469,43 @@ class shutdown {
     }
   }
 
-  // Hooks run on the watcher itself; the guard thread, started idle at install so a shutdown creates no
-  // thread, only enforces the deadline.
+  // Hooks run on the watcher itself. The deadline is a kernel timer that sends the shutdown signal again
+  // (si_code SI_TIMER, which the handler turns into a forced exit): no extra thread, nothing to wake.
   void run_shutdown(int sig) {
-    {
-      std::lock_guard lock(mu_);
-      started_ = true;
-      started_signal_ = sig;
-      deadline_at_ = std::chrono::steady_clock::now() + opts_.deadline;
-    }
-    guard_cv_.notify_one();
+    arm_deadline(sig);
     stop_.request_stop();
     run_hooks();
     if (sig > 0 && opts_.on_signal == exit_mode::exit_process) exit_for(sig);
+    disarm_deadline();
     {
       std::lock_guard lock(mu_);
       finished_ = true;
     }
-    guard_cv_.notify_one();
     done_cv_.notify_all();
   }
 
-  void guard() {
-    std::unique_lock lock(mu_);
-    guard_cv_.wait(lock, [&] { return started_ || quitting_; });
-    if (!started_) return;
-    if (!guard_cv_.wait_until(lock, deadline_at_, [&] { return finished_; })) {
-      // A hook hangs: it may hold stdio or log locks, so write raw and leave without flushing.
-      detail::write_stderr("runtime.signal: shutdown deadline passed; exiting\n");
-      detail::die_now(started_signal_, opts_.reraise);
+  void arm_deadline(int sig) {
+    int signo = sig;
+    for (int i = 1; signo == 0 && i < 64; ++i)
+      if (opts_.signals.contains(i)) signo = i;
+    struct sigevent ev {};
+    ev.sigev_notify = SIGEV_SIGNAL;
+    ev.sigev_signo = signo;
+    if (::timer_create(CLOCK_MONOTONIC, &ev, &timer_) != 0) {
+      log::warn("runtime.signal: no shutdown deadline (timer_create failed)");
+      return;
     }
+    timer_armed_ = true;
+    const auto ms = std::max<long long>(opts_.deadline.count(), 1);
+    struct itimerspec its {};
+    its.it_value.tv_sec = static_cast<time_t>(ms / 1000);
+    its.it_value.tv_nsec = static_cast<long>((ms % 1000) * 1000000);
+    ::timer_settime(timer_, 0, &its, nullptr);
+  }
+
+  void disarm_deadline() noexcept {
+    if (timer_armed_) ::timer_delete(timer_);
+    timer_armed_ = false;
   }
 
   [[noreturn]] void exit_for(int sig) {
@@ -525,15 +524,11 @@ class shutdown {
   int wake_rd_ = -1;
   int wake_wr_ = -1;
   std::thread watcher_;
-  std::thread guard_;
   std::stop_source stop_;
-  std::mutex mu_;  // guards hooks_, next_id_ and the shutdown progress below
+  std::mutex mu_;  // guards hooks_, next_id_, finished_
   std::condition_variable done_cv_;
-  std::condition_variable guard_cv_;
-  bool started_ = false;
-  bool quitting_ = false;
-  int started_signal_ = 0;
-  std::chrono::steady_clock::time_point deadline_at_{};
+  timer_t timer_{};  // the deadline; touched by the watcher only (and uninstall after joining it)
+  bool timer_armed_ = false;
   std::vector<hook> hooks_;
   std::uint64_t next_id_ = 0;
   bool finished_ = false;
