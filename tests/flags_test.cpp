@@ -170,7 +170,8 @@ TEST_CASE("runtime::flags::resolve") {
     (void)fl::resolve(table, runtime::environment::from_pairs(
                                  {{"TEST_FLAG_DISABLE_SOURCE_MAP", "secret-value"}, {"TEST_FLAG_ZZZZZZZZZZZZ", "1"}}));
     CHECK(cap.contains(
-        "unknown feature flag variable TEST_FLAG_DISABLE_SOURCE_MAP (did you mean \"TEST_FLAG_DISABLE_SOURCE_MAPS\"?)"));
+        "unknown feature flag variable TEST_FLAG_DISABLE_SOURCE_MAP "
+        "(did you mean \"TEST_FLAG_DISABLE_SOURCE_MAPS\"?)"));
     CHECK(cap.contains("unknown feature flag variable TEST_FLAG_ZZZZZZZZZZZZ"));
     CHECK_FALSE(cap.contains("TEST_FLAG_ZZZZZZZZZZZZ (did you mean"));
     CHECK_FALSE(cap.contains("secret-value"));
@@ -213,7 +214,8 @@ TEST_CASE("runtime::flags::resolve") {
   SUBCASE("typed accessors reject programming errors") {
     auto f = fl::resolve(table, runtime::environment{});
     CHECK_THROWS_AS((void)f->enabled("nope"), runtime::error);
-    CHECK_THROWS_WITH((void)f->integer("disable_source_maps"), "feature flag \"disable_source_maps\" is boolean, not integer");
+    CHECK_THROWS_WITH((void)f->integer("disable_source_maps"),
+                      "feature flag \"disable_source_maps\" is boolean, not integer");
     CHECK_THROWS_AS((void)f->string("dns_cache_ttl"), runtime::error);
     CHECK(f->find("nope") == nullptr);
   }
@@ -494,7 +496,8 @@ TEST_CASE("runtime::flags error messages") {
     CHECK(shape("\xFF = 1\n").find("(byte 0xFF)") != std::string::npos);
     CHECK(shape("x = 1 \xF0\x9F\x98\x80\n").find("(U+01F600)") != std::string::npos);
     // ... while it is fine in strings, comments and after a BOM.
-    auto u = fl::parse_bunfig("\xEF\xBB\xBF# café ¶\n[define]\n\"é\" = \"café\"\nb = 'ü'\nc = \"\"\"\n§\"\"\"\nd = '''é'''\n");
+    auto u = fl::parse_bunfig(
+        "\xEF\xBB\xBF# café ¶\n[define]\n\"é\" = \"café\"\nb = 'ü'\nc = \"\"\"\n§\"\"\"\nd = '''é'''\n");
     CHECK(u.define.at("\xC3\xA9").value == "caf\xC3\xA9");
     CHECK(u.define.at("c").value == "\xC2\xA7");
     CHECK(u.define.at("d").value == "\xC3\xA9");
@@ -522,7 +525,8 @@ TEST_CASE("runtime::flags error messages") {
           "bunfig.toml:1:1: error: unknown key \"zzzzzzzzzzzzzz\"\n"
           " 1 | zzzzzzzzzzzzzz = 1\n"
           "   | ^\n");
-    CHECK(shape("[featurs]\nx = 1\n").find("unknown key \"featurs\" (did you mean \"features\"?)") != std::string::npos);
+    CHECK(shape("[featurs]\nx = 1\n").find("unknown key \"featurs\" (did you mean \"features\"?)") !=
+          std::string::npos);
     auto e = parse_error_of("[features]\ndisable_sourcemaps = true\n");
     CHECK(e.kind() == runtime::error_kind::flags);
     CHECK(e.code() == "flags.unknown");
@@ -557,7 +561,8 @@ TEST_CASE("runtime::flags error messages") {
     CHECK(shape("[features]\nlog_level = \"loud\"\n")
               .find("feature flag \"log_level\" must be one of debug, info, warn or error, not \"loud\"") !=
           std::string::npos);
-    CHECK(shape("[features]\ndisable_source_maps = 1\n").find("feature flag \"disable_source_maps\" must be a boolean") !=
+    CHECK(shape("[features]\ndisable_source_maps = 1\n")
+              .find("feature flag \"disable_source_maps\" must be a boolean") !=
           std::string::npos);
     CHECK(shape("features = 1\n").find("\"features\" must be a table, not an integer") != std::string::npos);
   }

@@ -598,7 +598,8 @@ inline void read_features(bunfig& out, const toml_ctx& c, const toml::table& tbl
     else if (auto str = v.as_string()) s.value = str->get();
     else
       fail(c, error_kind::flags, "flags.type",
-           "feature flag \"" + s.name + "\" in [" + std::string(tname) + "] must be a boolean, integer or string, not " +
+           "feature flag \"" + s.name + "\" in [" + std::string(tname) +
+               "] must be a boolean, integer or string, not " +
                std::string(type_phrase(v)),
            v.source());
     if (c.table) check_feature(*c.table, s, loc_of(c, k.source()));
@@ -1009,7 +1010,8 @@ inline bunfig parse_bunfig_json(std::string_view text, std::string_view path = "
 /// XDG_CONFIG_HOME is set, else $HOME/.bunfig.toml; both taken from `env`), then either the explicit
 /// `config_path` (relative to `cwd`; a missing file is an error) or `<cwd>/bunfig.toml` (a missing file is
 /// fine). As Bun, an explicit path that does not end in ".toml" is read as JSON with comments (values read
-/// from JSON record the file without a line). Later files override earlier ones key by key. Call it before .env files load:
+/// from JSON record the file without a line). Later files override earlier ones key by key.
+/// Call it before .env files load:
 /// `loads_default_env_files()` of the result says whether they should.
 /// \throws runtime::error as parse_bunfig, plus config.not_found / config.unreadable (location: the path).
 /// Unlike Bun, a broken global file is an error too rather than silently ignored.

@@ -20,7 +20,8 @@ namespace fl = runtime::flags;
 constexpr fl::flag_desc fuzz_flags[] = {
     {.name = "disable_source_maps"},
     {.name = "dns_cache_ttl", .type = fl::flag_type::integer, .default_value = "30", .min = 0, .max = 86400},
-    {.name = "log_level", .type = fl::flag_type::enumeration, .default_value = "warn", .choices = "debug|info|warn|error"},
+    {.name = "log_level", .type = fl::flag_type::enumeration, .default_value = "warn",
+     .choices = "debug|info|warn|error"},
     {.name = "registry", .type = fl::flag_type::string},
 };
 constexpr fl::flag_table table{.flags = fuzz_flags};
