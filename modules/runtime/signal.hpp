@@ -238,7 +238,6 @@ inline sigset_t to_sigset(signal_set set) noexcept {
   return s;
 }
 
-
 }  // namespace runtime::inline v1::signal::detail
 
 RUNTIME_EXPORT_BEGIN
@@ -246,8 +245,10 @@ namespace runtime::inline v1::signal {
 
 /// The process-wide shutdown coordinator. `install` blocks the chosen signals, installs the handlers and starts
 /// a watcher thread, then unblocks: a signal arriving meanwhile stays pending and is handled, never lost.
-/// On the first signal the watcher requests stop on `token()`, then runs the hooks once each, newest first,
-/// on a helper thread; if they outlast the deadline the process exits anyway. A second signal exits at once.
+/// On the first signal the watcher requests stop on `token()`, then runs the hooks once each, newest first, on
+/// its own thread; if they outlast the deadline (a kernel timer re-sends the signal) the process exits anyway
+/// with the same status. A second signal during shutdown exits at once (unless `force_on_second` is off).
+/// Exit status: 128+n, or death by signal n when `reraise` is on. Hooks must not call wait() or uninstall().
 ///
 /// **Example**:
 /// ```cpp
