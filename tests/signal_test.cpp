@@ -13,6 +13,7 @@
 #include <vector>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #if RUNTIME_USE_MODULES
 import runtime.error;
@@ -74,6 +75,8 @@ TEST_CASE("runtime::signal::run_child") {
     CHECK(r.signal == 0);
     CHECK(r.shell_status() == 3);
     CHECK(r.pid > 0);
+    // Reaped: no zombie is left behind.
+    CHECK(::waitpid(r.pid, nullptr, WNOHANG) == -1);
   }
   SUBCASE("killed by a signal is reported like a shell") {
     auto r = sig::run_child({"/bin/sh", "-c", "kill -TERM $$"}, {});
