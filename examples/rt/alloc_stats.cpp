@@ -49,8 +49,17 @@ extern "C" {
 
 namespace {
 
-// constinit: operator new runs before any constructor, and must find these ready.
-constinit runtime::alloc_counters counters;
+// constinit: operator new runs before any constructor, and must find these ready. Never destroyed: frees
+// and the printer run until the very end of exit, after static destructors.
+struct immortal_counters {
+  union {
+    runtime::alloc_counters c;
+  };
+  constexpr immortal_counters() : c() {}
+  ~immortal_counters() {}
+};
+constinit immortal_counters immortal;
+runtime::alloc_counters& counters = immortal.c;
 constinit std::atomic<bool> counting{false};
 constinit std::atomic<bool> printing_enabled{true};
 
