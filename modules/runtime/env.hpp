@@ -419,6 +419,11 @@ void dotenv_parse(std::string_view src, Sink& sink) {
       std::size_t e = after;
       while (e < n && src[e] != '#' && src[e] != '\n' && src[e] != '\r') ++e;
       value = src.substr(after, e - after);
+      // The match ends on the value's line, which is a later one when the separator spanned a newline
+      // ("K:\nv", "K\n=v").
+      std::size_t r = e;
+      while (r < n && src[r] != '\n') ++r;
+      resume = std::max(resume, r < n ? r + 1 : n);
     }
     sink.entry(key, value, key_pos);
     line = resume;

@@ -110,6 +110,23 @@ cases.append({"name": "dotenv-process-wins", "files": {".env": "A=file\nB=$A"}, 
               "dialect": "dotenv"})
 cases.append({"name": "dotenv-files", "files": {".env": "A=env\nB=$A", ".env.local": "A=local"}, "dialect": "dotenv"})
 
+# Random files from tricky tokens (random_cases.py), fixed seeds: 150 for Bun, 100 for dotenv.
+import os
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import random
+import random_cases
+for dialect, seed, count in (("bun", 11, 150), ("dotenv", 12, 100)):
+    rng = random.Random(seed)
+    for i in range(count):
+        c = {"name": "random-%s-%d-%04d" % (dialect, seed, i), "files": {".env": random_cases.gen(rng)}}
+        if rng.random() < 0.3:
+            c["env"] = {"A": rng.choice(["p", "", "$B"])}
+        if rng.random() < 0.3:
+            c["files"][".env.local"] = random_cases.gen(rng)
+        if dialect != "bun":
+            c["dialect"] = dialect
+        cases.append(c)
+
 with open(sys.argv[1] if len(sys.argv) > 1 else "cases.json", "w") as f:
     json.dump(cases, f, indent=1, ensure_ascii=False)
     f.write("\n")
