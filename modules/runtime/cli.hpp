@@ -987,11 +987,12 @@ template <class Cmd>
 std::string help_text(const program<Cmd>& p, const help_style& st) {
   std::string out;
   if (!p.summary.empty()) {
-    out.append(p.summary);
-    out += " (";
-    out += version_text(p, true);
-    out.back() = ')';
-    out += "\n\n";
+    std::string banner(p.summary);
+    banner += " (";
+    banner += version_text(p, true);
+    banner.back() = ')';
+    detail::wrap_into(out, banner, 0, 0, st.width);
+    out += '\n';
   }
   out += detail::paint(st, "1", "Usage:");
   out += usage_line(p).substr(6);

@@ -92,6 +92,17 @@ for c in ["completions", "help"]:
 for word in ["deploy", "cloud", "config", "use", "auth", "login", "logout", "prune", "auto"]:
     check(not re.search(r"^  " + word + r"\b", main_help, re.M), f"hidden word {word} is not in the command table")
 
+# Width and colour come from the environment snapshot: COLUMNS, NO_COLOR, FORCE_COLOR (stdout is a pipe here).
+rc, out, err = run(["--help"], {"COLUMNS": "60"})
+check(rc == 0 and max(len(l) for l in out.splitlines()) <= 60, "COLUMNS=60 wraps the help to 60 columns")
+check(out != main_help, "COLUMNS changes the layout")
+rc, out, err = run(["--help"], {"NO_COLOR": "", "FORCE_COLOR": "1"})
+check(rc == 0 and "\x1b[1mUsage:\x1b[0m" in out, "FORCE_COLOR=1 colours the help")
+rc, out, err = run(["--help"], {"NO_COLOR": "1", "FORCE_COLOR": "1"})
+check(rc == 0 and "\x1b" not in out, "NO_COLOR wins over FORCE_COLOR")
+rc, out, err = run(["--help"], {"NO_COLOR": ""})
+check(rc == 0 and "\x1b" not in out, "no colour when stdout is not a terminal")
+
 # --- Version ------------------------------------------------------------------------------------------------
 for args in (["--version"], ["-v"], ["--silent", "--version"]):
     rc, out, err = run(args)
