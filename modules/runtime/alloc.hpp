@@ -313,7 +313,7 @@ class arena_allocator {
       : backing_(std::move(o.backing_)), opt_(o.opt_), head_(std::exchange(o.head_, nullptr)),
         spare_(std::exchange(o.spare_, nullptr)), large_(std::exchange(o.large_, nullptr)),
         large_count_(std::exchange(o.large_count_, 0)), cur_(std::exchange(o.cur_, nullptr)),
-        end_(std::exchange(o.end_, nullptr)), last_(std::exchange(o.last_, nullptr)), next_size_(o.next_size_) {}
+        end_(std::exchange(o.end_, nullptr)), next_size_(o.next_size_) {}
   ~arena_allocator() { reset(reset_mode::free_all); }
 
   /// \pre align is a power of two. O(1) unless a new block is needed.
@@ -321,7 +321,6 @@ class arena_allocator {
     auto c = detail::align_up(reinterpret_cast<std::uintptr_t>(cur_), align);
     auto e = reinterpret_cast<std::uintptr_t>(end_);
     if (c <= e && n <= e - c && cur_) [[likely]] {
-      last_ = cur_;
       cur_ = reinterpret_cast<char*>(c + n);
       return reinterpret_cast<void*>(c);
     }
@@ -333,10 +332,8 @@ class arena_allocator {
       pop_large();
       return;
     }
-    if (p && static_cast<char*>(p) + n == cur_ && last_) {
-      cur_ = last_;
-      last_ = nullptr;
-    }
+    // The newest block ends at cur_: give it back (its alignment padding stays used, harmlessly).
+    if (p && static_cast<char*>(p) + n == cur_) cur_ = static_cast<char*>(p);
   }
   /// Grows or shrinks the most recent allocation in place when the block has room.
   bool try_resize(void* p, std::size_t old_n, std::size_t new_n, std::size_t) noexcept {
@@ -371,7 +368,6 @@ class arena_allocator {
       b->prev = spare_;
       spare_ = b;
     }
-    last_ = nullptr;
     if (head_) {
       cur_ = reinterpret_cast<char*>(head_) + m.used;
       end_ = reinterpret_cast<char*>(head_) + head_->size;
@@ -441,7 +437,6 @@ class arena_allocator {
     head_ = b;
     cur_ = reinterpret_cast<char*>(b) + header;
     end_ = reinterpret_cast<char*>(b) + b->size;
-    last_ = nullptr;
     return allocate(n, align);
   }
 
@@ -453,7 +448,6 @@ class arena_allocator {
   std::size_t large_count_ = 0;
   char* cur_ = nullptr;
   char* end_ = nullptr;
-  char* last_ = nullptr;  // start of the free space before the most recent allocation (LIFO free)
   std::size_t next_size_;
 };
 
