@@ -121,6 +121,7 @@ struct global_state {
   std::atomic<bool> force_on_second{true};
   std::atomic<bool> reraise{false};
   std::atomic<int> first_signal{0};
+  std::atomic<int> owner_pid{0};             // the process that installed the coordinator
   std::atomic<int> child_target{0};          // pid (or -pgid) signals are forwarded to; 0: none yet
   std::atomic<bool> child_shares_group{true};
   std::atomic<unsigned long long> child_pending{0};  // signals that arrived before the child existed
@@ -167,6 +168,9 @@ inline void unblock_one(int sig) noexcept {
 inline void on_shutdown_signal(int sig, siginfo_t* info, void*) noexcept {
   auto& s = state();
   const int saved = errno;
+  // A child forked without exec inherits the handler and the pipe but not the watcher: a write would wake
+  // the parent's watcher. Such a child behaves as if it had no handler.
+  if (::getpid() != s.owner_pid.load()) die_now(sig, true);
   if (s.stopping.exchange(true)) {
     if (info != nullptr && info->si_code == SI_TIMER) {
       // The shutdown deadline (shutdown::arm_deadline): the hooks took too long.
@@ -410,6 +414,7 @@ class shutdown {
     st.first_signal.store(0);
     st.force_on_second.store(opts_.force_on_second);
     st.reraise.store(opts_.reraise);
+    st.owner_pid.store(::getpid());
     st.wake_fd.store(wake_wr_);
 
     const sigset_t mask = detail::to_sigset(opts_.signals);
