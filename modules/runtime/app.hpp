@@ -19,6 +19,7 @@
 #  include <exception>
 #  include <memory>
 #  include <optional>
+#  include <span>
 #  include <stop_token>
 #  include <string>
 #  include <string_view>
@@ -155,18 +156,12 @@ class app {
     flags::bunfig config;
     {
       log::span s(log::level::debug, "runtime.app", "stage command line");
-      try {
-        r = cli::parse(Program, args, process);
-      } catch (const error& e) {
-        const cli::command<command_id>* c = nullptr;
-        for (auto a : args)
-          if (!a.empty() && a[0] != '-') {
-            c = cli::find_command(Program, a);
-            break;
-          }
-        detail::write_fd(2, cli::render_error(Program, e, c));
-        return exit_status_of(e);
+      auto parsed = cli::try_parse(Program, std::span<const std::string_view>(args), process);
+      if (!parsed.value) {  // the usage line names the command whose word came before the mistake
+        detail::write_fd(2, cli::render_error(Program, *parsed.failure, parsed.reached));
+        return exit_status_of(*parsed.failure);
       }
+      r = std::move(*parsed.value);
       if (r.flag("verbose-error-trace")) show.trace = true;
       capture_error_traces(show.trace);
       if (int code = answer_builtin(r, process); code >= 0) return code;
