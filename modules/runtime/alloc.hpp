@@ -518,7 +518,8 @@ class alloc_counters {
   struct shard {
     std::array<std::atomic<std::uint64_t>, alloc_stats::size_classes> histogram{};
     std::atomic<std::uint64_t> allocated{0}, frees{0}, freed{0}, peak{0};
-    std::int64_t pending = 0;  // owner-only: bytes not yet folded into current_
+    std::int64_t pending = 0;    // owner-only: bytes not yet folded into current_
+    std::int64_t peak_seen = 0;  // owner-only copy of peak
     const void* owner = nullptr;
     shard* next = nullptr;
   };
@@ -552,7 +553,10 @@ class alloc_counters {
     bump(s->allocated, n);
     s->pending += std::int64_t(n);
     std::int64_t cur = current_.load(std::memory_order_relaxed) + s->pending;
-    if (cur > std::int64_t(s->peak.load(std::memory_order_relaxed))) s->peak.store(std::uint64_t(cur), std::memory_order_relaxed);
+    if (cur > s->peak_seen) [[unlikely]] {  // rising: publish (a plain compare on the owner's copy first)
+      s->peak_seen = cur;
+      s->peak.store(std::uint64_t(cur), std::memory_order_relaxed);
+    }
     if (s->pending > fold_bytes) fold(s);
   }
   [[gnu::always_inline]] void on_deallocate(std::size_t n) noexcept {
