@@ -349,6 +349,7 @@ TEST_CASE("runtime::flags::load_bunfig") {
     CHECK(err("{\n  \"smol\": tru\n}").rfind(d.path + "/bad.json:2:", 0) == 0);
     CHECK(err("{\"install\": " + std::string(300, '[') + std::string(300, ']') + "}") ==
           d.path + "/bad.json: error: invalid JSON: nested deeper than 256 levels\n");
+    CHECK(err("{\"a\": 1e99999}") == d.path + "/bad.json: error: invalid JSON: number overflow parsing '1e99999'\n");
     CHECK(err("[1]") == d.path + "/bad.json:1:1: error: a JSON config must be an object\n 1 | [1]\n   | ^\n");
   }
   SUBCASE("a missing project file is fine; a missing explicit file is an error") {
@@ -495,6 +496,12 @@ TEST_CASE("runtime::flags error messages") {
     CHECK(shape("a = \"\\\xC2\xA7\"\n").find("(U+00A7)") != std::string::npos);
     CHECK(shape("\xFF = 1\n").find("(byte 0xFF)") != std::string::npos);
     CHECK(shape("x = 1 \xF0\x9F\x98\x80\n").find("(U+01F600)") != std::string::npos);
+    // toml++ scans a value that starts with a digit or sign up to a terminator, quotes included.
+    CHECK(shape("[install]\na = 9m05'''\xC5\xBD'''\n")
+              .rfind("bunfig.toml:2:12: error: invalid TOML: non-ASCII", 0) == 0);
+    CHECK(shape("[install]\na = 1979-05-27 \"\xC3\xA9\"\n").find("(U+00E9)") != std::string::npos);
+    CHECK_NOTHROW((void)fl::parse_bunfig(
+        "[install]\na = [1, \"\xC3\xA9\"]\nb = -1 # \xC3\xA9\nc = 1979-05-27 # \xC3\xA9\n"));
     // ... while it is fine in strings, comments and after a BOM.
     auto u = fl::parse_bunfig(
         "\xEF\xBB\xBF# café ¶\n[define]\n\"é\" = \"café\"\nb = 'ü'\nc = \"\"\"\n§\"\"\"\nd = '''é'''\n");

@@ -738,14 +738,31 @@ inline std::string describe_code_point(std::string_view s) {
 /// toml++ 3.3 reaches __builtin_unreachable() (undefined behaviour) when it asks whether certain non-ASCII
 /// code points (U+00A1.., U+2C8E.., U+FBA6.. and others) are whitespace: marzer/tomlplusplus#190 and #295,
 /// fixed upstream after 3.3. It asks that only of characters outside strings and comments, and right after
-/// a backslash in a basic string. TOML allows non-ASCII in neither place, so rejecting them first is exact:
-/// this lexer follows strings and comments as the parser does and returns the offset of the first such
-/// character, or npos.
+/// a backslash in a basic string -- and of everything its look-ahead scans in a value that starts with a digit
+/// or sign, up to the next whitespace, ']', '}', ',' or '#', quotes included. TOML allows non-ASCII in none of
+/// those places, so rejecting it first loses only one odd valid form: a key whose first dotted part starts
+/// with a digit followed by a quoted part with non-ASCII (`1."é" = 2`). This lexer follows strings, comments
+/// and such values as the parser does and returns the offset of the first such character, or npos.
 inline std::size_t find_unsafe_non_ascii(std::string_view t) {
   const std::size_t n = t.size();
   std::size_t p = t.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // the parser skips a UTF-8 BOM
   auto non_ascii = [&](std::size_t i) { return i < n && static_cast<unsigned char>(t[i]) >= 0x80; };
   auto triple = [&](char q) { return p + 2 < n && t[p] == q && t[p + 1] == q && t[p + 2] == q; };
+  // Where the parser can start a value: after whitespace, a line break, '=', '[', '{' or ','.
+  auto token_start = [&](std::size_t i) {
+    if (i == 0) return true;
+    char b = t[i - 1];
+    return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '=' || b == '[' || b == '{' || b == ',';
+  };
+  // Advances over a run up to a value terminator; returns the offset of a non-ASCII byte in it, or npos.
+  auto bare_run = [&]() -> std::size_t {
+    for (; p < n; ++p) {
+      char v = t[p];
+      if (v == ' ' || v == '\t' || v == '\r' || v == '\n' || v == ']' || v == '}' || v == ',' || v == '#') break;
+      if (non_ascii(p)) return p;
+    }
+    return std::string_view::npos;
+  };
   while (p < n) {
     char c = t[p];
     if (non_ascii(p)) return p;
@@ -775,6 +792,18 @@ inline std::size_t find_unsafe_non_ascii(std::string_view t) {
         }
         if (!multi && t[p] == '\n') break;  // unterminated: the parser reports it
         ++p;
+      }
+    } else if ((c == '+' || c == '-' || (c >= '0' && c <= '9')) && token_start(p)) {
+      // A value that starts with a digit or sign: the parser scans it up to a value terminator, classifying
+      // every character on the way (quotes included), then once more past a space after a date.
+      std::size_t begin = p;
+      if (std::size_t bad = bare_run(); bad != std::string_view::npos) return bad;
+      bool date_like = true;
+      for (std::size_t i = begin; i < p; ++i)
+        date_like = date_like && (t[i] == '-' || t[i] == '_' || (t[i] >= '0' && t[i] <= '9'));
+      if (date_like && p < n && t[p] == ' ') {
+        ++p;
+        if (std::size_t bad = bare_run(); bad != std::string_view::npos) return bad;
       }
     } else {
       ++p;
@@ -873,6 +902,10 @@ inline void parse_json_into(bunfig& out, std::string_view text, const std::strin
     std::string what = e.what();
     if (auto colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);
     throw error(error_kind::config, "config.parse", "invalid JSON: " + what).at(std::move(l));
+  } catch (const nlohmann::json::exception& e) {  // e.g. out_of_range for a number too large for a double
+    std::string what = e.what();
+    if (auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
+    throw error(error_kind::config, "config.parse", "invalid JSON: " + what).at(source_location{path, 0, 0, {}});
   }
   if (!j.is_object())
     throw error(error_kind::config, "config.type", "a JSON config must be an object")
