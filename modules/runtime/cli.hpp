@@ -629,10 +629,8 @@ result<Cmd> parse_into(const program<Cmd>& p, std::span<const std::string_view> 
     else msg += " <" + std::string(detail::default_value_name(o)) + ">";
     return usage_error("cli.missing_value", std::move(msg));
   };
-  auto stopped = [&]() {
-    const command<Cmd>* c = cmd ? cmd : nullptr;
-    return c && c->stop_at_positional && !r.positionals.empty();
-  };
+  // Run-like commands (and the auto command): the first positional ends rt's own options.
+  auto stopped = [&]() { return cmd && cmd->stop_at_positional && !r.positionals.empty(); };
 
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
@@ -665,14 +663,11 @@ result<Cmd> parse_into(const program<Cmd>& p, std::span<const std::string_view> 
         char c = a[j];
         const option* o = lookup_short(c);
         if (!o) {
-          error e = unknown_option(std::string_view(a).substr(j, 1));
-          // The message names the letter with its dash; rebuild it so "-x" is shown, not "x".
+          // Single letters get no did-you-mean: one letter is within edit distance 1 of every other.
           std::string spelled = std::string("-") + c;
-          error named = usage_error("cli.unknown_option",
-                                    where() + " has no " + detail::quoted(spelled) + " option" +
-                                        (a.size() > 2 ? " (in " + detail::quoted(a) + ")" : std::string()));
-          for (const auto& h : e.hints()) named.hint(h);
-          throw named;
+          throw usage_error("cli.unknown_option",
+                            where() + " has no " + detail::quoted(spelled) + " option" +
+                                (a.size() > 2 ? " (in " + detail::quoted(a) + ")" : std::string()));
         }
         std::string who = std::string("-") + c;
         if (!detail::takes_value(*o)) { store(*o, {}, who); continue; }
