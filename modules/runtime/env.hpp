@@ -1155,9 +1155,12 @@ struct dotenv_dialect {
       return nullptr;
     };
     std::string result = value;
-    std::vector<std::string> seen;
-    auto seen_has = [&](const std::string& s) { return std::find(seen.begin(), seen.end(), s) != seen.end(); };
-    for (int iter = 0; iter < 10000 && result.size() < (1u << 24); ++iter) {
+    // dotenv-expand can loop forever or grow without bound on crafted input (node then dies of OOM); we stop
+    // after 1000 rounds, a 1 MiB value or 16 MiB of remembered intermediate values.
+    std::unordered_set<std::string> seen;
+    std::size_t seen_bytes = 0;
+    auto seen_has = [&](const std::string& s) { return seen.count(s) != 0; };
+    for (int iter = 0; iter < 1000 && result.size() < (1u << 20) && seen_bytes < (1u << 24); ++iter) {
       // /(?<!\\)\${([^{}]+)}|(?<!\\)\$([A-Za-z_][A-Za-z0-9_]*)/
       std::size_t mpos = std::string::npos, mlen = 0;
       std::string expr;
@@ -1182,7 +1185,7 @@ struct dotenv_dialect {
         }
       }
       if (mpos == std::string::npos) break;
-      seen.push_back(result);
+      if (seen.insert(result).second) seen_bytes += result.size();
       std::string templ = result.substr(mpos, mlen);
       // opRegex /(:\+|\+|:-|-)/: leftmost position, alternatives in order.
       std::string splitter = "null";  // String.prototype.split(null) splits on "null"
@@ -1355,6 +1358,22 @@ loaded load_text(const environment& base, std::string_view text, std::string_vie
   out.env = detail_build(ws, {std::string(name)});
   out.files.emplace_back(name);
   return out;
+}
+
+/// Runs Bun's .env grammar over `text` alone (no expansion, no precedence), calling
+/// `on_entry(std::string_view key, std::string_view value)` per assignment in file order (the value view is only
+/// valid during the call). Returns the number of assignments. For tools and benchmarks.
+template <class OnEntry>
+std::size_t parse_bun(std::string_view text, OnEntry&& on_entry) {
+  struct sink {
+    OnEntry& f;
+    std::size_t n = 0;
+    void entry(std::string_view k, std::string_view v, std::size_t) { ++n; f(k, v); }
+    void problem(std::string_view, std::size_t, std::string_view) {}
+  } s{on_entry};
+  std::string scratch;
+  detail::envd::bun_parse(detail::envd::strip_bom(text), scratch, s);
+  return s.n;
 }
 
 /// True for keys whose values human output hides unless asked (TOKEN, SECRET, PASSWORD, KEY, ...).
