@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -183,6 +184,21 @@ TEST_CASE("runtime::env::bun_dialect expansion") {
   CHECK(bun_value("X=$P\nP=file", "X", proc) == "proc");
   CHECK(bun_value("X=$Q", "X", proc) == "$P");  // process values are never re-expanded
   CHECK(bun_value("P=file", "P", proc) == "proc");
+
+  SUBCASE("loaded variables iterate sorted by key") {
+    std::string text;
+    std::vector<std::string> want;
+    for (int i = 300; i-- > 0;) {
+      std::string k = (i % 3 == 0 ? "LONG_SHARED_PREFIX_" : i % 3 == 1 ? "K" : "a.b-") + std::to_string(i * 7919 % 1000);
+      text += k + "=v\n";
+      want.push_back(k);
+    }
+    std::sort(want.begin(), want.end());
+    want.erase(std::unique(want.begin(), want.end()), want.end());
+    std::vector<std::string> got;
+    for (const auto& kv : env::load_text(environment{}, text).env) got.push_back(kv.first);
+    CHECK(got == want);
+  }
 
   SUBCASE("no recursion a crafted file can blow") {
     std::string deep = "A=";

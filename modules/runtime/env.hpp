@@ -1233,10 +1233,30 @@ inline environment detail_build(const working_set& ws, std::vector<std::string> 
     for (std::size_t b = 0; b < 8; ++b) p = (p << 8) | (b < k.size() ? static_cast<unsigned char>(k[b]) : 0u);
     order[i] = item{p, k, static_cast<std::uint32_t>(i)};
   }
-  std::sort(order.begin(), order.end(), [](const item& a, const item& b) {
-    if (a.prefix != b.prefix) return a.prefix < b.prefix;
-    return a.key < b.key;
-  });
+  // LSD radix sort on the prefix (8 counting passes, skipping bytes all keys share), then comparison sorts
+  // only within runs of equal prefix: comparison sorting 100,000 keys was a fifth of `rt env`.
+  {
+    std::vector<item> tmp(order.size());
+    for (int byte = 0; byte < 8; ++byte) {
+      std::size_t count[257] = {};
+      const int shift = byte * 8;
+      for (const auto& it : order) ++count[((it.prefix >> shift) & 0xFF) + 1];
+      bool one_bucket = false;
+      for (std::size_t b = 1; b <= 256; ++b) if (count[b] == order.size()) one_bucket = true;
+      if (one_bucket) continue;
+      for (std::size_t b = 1; b <= 256; ++b) count[b] += count[b - 1];
+      for (const auto& it : order) tmp[count[(it.prefix >> shift) & 0xFF]++] = it;
+      order.swap(tmp);
+    }
+    for (std::size_t i = 0; i < order.size();) {
+      std::size_t j = i + 1;
+      while (j < order.size() && order[j].prefix == order[i].prefix) ++j;
+      if (j - i > 1)
+        std::sort(order.begin() + static_cast<std::ptrdiff_t>(i), order.begin() + static_cast<std::ptrdiff_t>(j),
+                  [](const item& a, const item& b) { return a.key < b.key; });
+      i = j;
+    }
+  }
   std::vector<environment::value_type> pairs;
   std::vector<std::uint32_t> file_of, line_of;
   pairs.reserve(es.size());
