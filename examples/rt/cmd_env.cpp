@@ -58,14 +58,19 @@ int cmd_env(const invocation& inv) {
       return runtime::exit_status_of(e);
     }
   }
-  env::loaded r;
-  try {
-    r = env::load(inv.process_env, opts);
-  } catch (const std::exception& e) {
-    write_all(2, std::string("error: ") + e.what() + "\n");
-    return 1;
+  // The startup sequence has already resolved the environment (bunfig's [env] applied) and reported its
+  // diagnostics; on its own, the handler does both here.
+  std::optional<env::loaded> own;
+  if (!inv.resolved) {
+    try {
+      own = env::load(inv.process_env, opts);
+    } catch (const std::exception& e) {
+      write_all(2, std::string("error: ") + e.what() + "\n");
+      return 1;
+    }
+    for (const auto& d : own->diagnostics) write_all(2, describe(d, opts.strict));
   }
-  for (const auto& d : r.diagnostics) write_all(2, describe(d, opts.strict));
+  const env::loaded& r = inv.resolved ? *inv.resolved : *own;
 
   std::string out;
   if (inv.flag("json")) {

@@ -6,37 +6,22 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 #include "invocation.hpp"
+#include "flags.hpp"
 
 namespace rt {
 namespace {
 
 namespace fl = runtime::flags;
 
-// A few of Bun's real switches, under the variable names Bun reads, so `BUN_FEATURE_FLAG_...` set for Bun
-// means the same to rt.
-constexpr fl::flag_desc rt_flag_list[] = {
-    {.name = "disable_source_maps", .help = "Do not map stack traces through source maps"},
-    {.name = "disable_dns_cache", .help = "Resolve every DNS lookup afresh"},
-    {.name = "dns_cache_ttl", .type = fl::flag_type::integer, .default_value = "30",
-     .help = "Seconds a cached DNS answer stays valid", .env = "BUN_CONFIG_DNS_TIME_TO_LIVE_SECONDS", .min = 0,
-     .max = 86400},
-    {.name = "max_http_requests", .type = fl::flag_type::integer, .default_value = "256",
-     .help = "Most HTTP requests in flight at once", .env = "BUN_CONFIG_MAX_HTTP_REQUESTS", .min = 1, .max = 65535},
-    {.name = "experimental_shell", .help = "Enable the experimental shell builtins",
-     .env = "BUN_ENABLE_EXPERIMENTAL_SHELL_BUILTINS"},
-    {.name = "log_level", .type = fl::flag_type::enumeration, .default_value = "warn",
-     .help = "Least severe level rt logs", .choices = "debug|info|warn|error"},
-    {.name = "transpiler_cache_path", .type = fl::flag_type::string, .help = "Where the transpiler cache lives",
-     .env = "BUN_RUNTIME_TRANSPILER_CACHE_PATH"},
-};
-constexpr fl::flag_table rt_flags{.flags = rt_flag_list, .env_prefix = "BUN_FEATURE_FLAG_", .bunfig_table = "features"};
-static_assert(fl::table_error(rt_flags).empty(), "rt's flag table is invalid");
+using rt::rt_flags;
 
 void out(std::FILE* f, std::string_view s) { std::fwrite(s.data(), 1, s.size(), f); }
 
@@ -55,20 +40,32 @@ std::string pad(std::string s, std::size_t w) {
 
 int cmd_flags(const invocation& inv) {
   try {
-    fl::bunfig_options opt;
-    opt.config_path = inv.config;
-    opt.features = &rt_flags;
-    auto cfg = fl::load_bunfig(inv.process_env, opt);
-    std::vector<fl::cli_override> cli;
-    if (auto f = inv.option("feature")) {  // --feature name=value[,name=value...] when the command table has it
-      std::string_view rest = *f;
-      while (!rest.empty()) {
-        auto comma = rest.find(',');
-        cli.push_back(fl::cli_override::parse(rest.substr(0, comma)));
-        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    // The startup sequence resolved the flags from the resolved environment (.env included); a handler
+    // called on its own resolves them the same way from the process environment.
+    std::optional<fl::bunfig> own_cfg;
+    std::shared_ptr<const fl::feature_flags> own_flags;
+    const fl::bunfig* cfgp = inv.config_file;
+    const fl::feature_flags* flagsp = inv.feature_flags;
+    if (!cfgp || !flagsp) {
+      fl::bunfig_options opt;
+      opt.config_path = inv.config;
+      opt.features = &rt_flags;
+      own_cfg = fl::load_bunfig(inv.process_env, opt);
+      std::vector<fl::cli_override> cli;
+      if (auto f = inv.option("feature")) {
+        std::string_view rest = *f;
+        while (!rest.empty()) {
+          auto comma = rest.find(',');
+          cli.push_back(fl::cli_override::parse(rest.substr(0, comma)));
+          rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        }
       }
+      own_flags = fl::resolve(rt_flags, inv.process_env, *own_cfg, cli);
+      cfgp = &*own_cfg;
+      flagsp = own_flags.get();
     }
-    auto flags = fl::resolve(rt_flags, inv.process_env, cfg, cli);
+    const fl::bunfig& cfg = *cfgp;
+    const fl::feature_flags* flags = flagsp;
 
     if (inv.flag("json")) {
       nlohmann::ordered_json j;
@@ -106,7 +103,9 @@ int cmd_flags(const invocation& inv) {
     out(stdout, text);
     return 0;
   } catch (const runtime::error& e) {
-    out(stderr, fl::format_error(e));
+    runtime::display_options show;
+    show.color = runtime::color_enabled(inv.process_env.get("NO_COLOR"), inv.process_env.get("FORCE_COLOR"), ::isatty(2) == 1);
+    out(stderr, runtime::render(e, show));
     return runtime::exit_status_of(e);
   }
 }

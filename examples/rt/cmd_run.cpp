@@ -118,9 +118,12 @@ int cmd_run(const invocation& inv) {
     }
     if (::access(target.c_str(), X_OK) == 0) {
       program = target;
-    } else {
+    } else if (target.size() > 3 && target.compare(target.size() - 3, 3, ".sh") == 0) {
       argv.insert(argv.begin(), "/bin/sh");
       program = "/bin/sh";
+    } else {
+      say("error: Cannot run \"" + target + "\"\nnote: it is not executable and not a shell script (.sh)\n");
+      return static_cast<int>(runtime::exit_code::failure);
     }
   } else if (auto script = package_script(target)) {
     // A package.json script runs in sh with node_modules/.bin directories first on PATH, as Bun does.

@@ -31,6 +31,9 @@ struct invocation {
   /// The environment resolved by the startup sequence (process + .env files, bunfig's [env] applied), or
   /// nullptr when the handler must resolve it itself from the fields above.
   const runtime::env::loaded* resolved = nullptr;
+  /// bunfig settings and feature flags resolved by the startup sequence, or nullptr (resolve them yourself).
+  const runtime::flags::bunfig* config_file = nullptr;
+  const runtime::flags::feature_flags* feature_flags = nullptr;
 
   bool flag(std::string_view name) const {
     auto it = options.find(name);

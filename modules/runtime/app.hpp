@@ -176,6 +176,12 @@ class app {
           return static_cast<int>(exit_code::failure);
         }
       }
+      // After --cwd, as Bun: a bad directory is reported even for a command this program does not provide.
+      if (r.spec && !r.spec->implemented) {
+        detail::write_fd(2, std::string(Program.name) + " " + std::string(r.spec->name) +
+                                ": not implemented by this driver\n");
+        return static_cast<int>(exit_code::failure);
+      }
       try {
         flags::bunfig_options bo;
         if (auto c = r.value("config")) bo.config_path = std::string(*c);
@@ -207,6 +213,14 @@ class app {
         detail::write_fd(2, render(e, show));
         return exit_status_of(e);
       }
+      // Options with an environment fallback see the resolved environment, .env files included (argv still
+      // wins). The first parse used the process environment, which decided --cwd and the files themselves.
+      auto again = cli::try_parse(Program, std::span<const std::string_view>(args), loaded.env);
+      if (!again.value) {
+        detail::write_fd(2, cli::render_error(Program, *again.failure, again.reached));
+        return exit_status_of(*again.failure);
+      }
+      r = std::move(*again.value);
       // Problems with files (unreadable, a directory, not UTF-8) are always worth a warning; in strict mode
       // every diagnostic is an error and the program stops here.
       if (!loaded.diagnostics.empty()) {
@@ -324,11 +338,6 @@ class app {
       detail::write_fd(2, "Uh-oh. " + name + " " + w + " is a subcommand reserved for future use by Bun.\n\n" +
                               "If you were trying to run a package.json script called " + w + ", use " + name +
                               " run " + w + ".\n");
-      return static_cast<int>(exit_code::failure);
-    }
-    if (r.spec && !r.spec->implemented) {
-      detail::write_fd(2, std::string(Program.name) + " " + std::string(r.spec->name) +
-                              ": not implemented by this driver\n");
       return static_cast<int>(exit_code::failure);
     }
     return -1;

@@ -1136,34 +1136,6 @@ inline std::shared_ptr<const feature_flags> resolve(const flag_table& table, con
 /// The typed default of `d` (its `default_value` text parsed as its type).
 inline flag_value default_value(const flag_desc& d) { return detail::default_of(d); }
 
-/// Renders an error for a terminal, first line `file:line:col: error: message`, then the offending line
-/// and a caret under the column (when known), then `hint:` and `note:` lines.
-inline std::string format_error(const error& e) {
-  std::string out;
-  if (const auto* l = e.location()) {
-    out += l->file;
-    if (l->line) {
-      out += ':' + std::to_string(l->line);
-      if (l->column) out += ':' + std::to_string(l->column);
-    }
-    out += ": ";
-  }
-  out += "error: " + e.message() + "\n";
-  if (const auto* l = e.location(); l && l->line && !l->line_text.empty()) {
-    std::string num = std::to_string(l->line);
-    out += " " + num + " | " + l->line_text + "\n";
-    if (l->column) {
-      out += " " + std::string(num.size(), ' ') + " | ";
-      // Keep tabs so the caret lines up under the same column in a terminal.
-      for (std::uint32_t i = 1; i < l->column && i <= l->line_text.size(); ++i)
-        out += l->line_text[i - 1] == '\t' ? '\t' : ' ';
-      out += "^\n";
-    }
-  }
-  for (const auto& h : e.hints()) out += "hint: " + h + "\n";
-  for (const auto& n : e.notes()) out += "note: " + n + "\n";
-  return out;
-}
 
 /// Reads a boolean feature flag `<prefix><name>` with Bun's feature-flag truthiness (unset, "", "0",
 /// "false", "no", "off" in any case are false). For one-off checks without a table.

@@ -34,7 +34,7 @@ void check_error(const runtime::error& e, std::string_view text) {
     for (char c : text) lines += c == '\n';
     if (l->line > lines + 1) std::abort();  // an error at EOF may sit on the line after the last newline
   }
-  if (fl::format_error(e).empty()) std::abort();
+  if (runtime::render(e).empty()) std::abort();
 }
 }  // namespace
 

@@ -90,32 +90,42 @@ with tempfile.TemporaryDirectory() as d:
         check(name + " stderr", err, stderr)
 
     bad("unknown flag", "unknown_flag.toml",
-        'unknown_flag.toml:2:1: error: unknown feature flag "dns_cache_tl" in [features] (did you mean "dns_cache_ttl"?)\n'
-        " 2 | dns_cache_tl = 5\n"
-        "   | ^\n")
+        'error: unknown feature flag "dns_cache_tl" in [features] (did you mean "dns_cache_ttl"?)\n'
+        ' --> unknown_flag.toml:2:1\n'
+        '  |\n'
+        '2 | dns_cache_tl = 5\n'
+        '  | ^\n')
     bad("unknown key", "unknown_key.toml",
-        'unknown_key.toml:1:1: error: unknown key "smoll" (did you mean "smol"?)\n'
-        " 1 | smoll = true\n"
-        "   | ^\n")
+        'error: unknown key "smoll" (did you mean "smol"?)\n'
+        ' --> unknown_key.toml:1:1\n'
+        '  |\n'
+        '1 | smoll = true\n'
+        '  | ^\n')
     bad("wrong type", "wrong_type.toml",
-        'wrong_type.toml:1:8: error: "smol" must be a boolean, not a string\n'
-        ' 1 | smol = "yes"\n'
-        "   |        ^\n")
+        'error: "smol" must be a boolean, not a string\n'
+        ' --> wrong_type.toml:1:8\n'
+        '  |\n'
+        '1 | smol = "yes"\n'
+        '  |        ^\n')
     bad("out of range", "out_of_range.toml",
-        'out_of_range.toml:2:21: error: feature flag "max_http_requests" must be between 1 and 65535, not 0\n'
-        " 2 | max_http_requests = 0\n"
-        "   |                     ^\n")
+        'error: feature flag "max_http_requests" must be between 1 and 65535, not 0\n'
+        ' --> out_of_range.toml:2:21\n'
+        '  |\n'
+        '2 | max_http_requests = 0\n'
+        '  |                     ^\n')
     bad("malformed", "malformed.toml",
-        "malformed.toml:2:8: error: invalid TOML: Error while parsing key-value pair: expected value, saw '\\n'\n"
-        " 2 | smol = \n"
-        "   |        ^\n")
+        "error: invalid TOML: Error while parsing key-value pair: expected value, saw '\\n'\n"
+        ' --> malformed.toml:2:8\n'
+        '  |\n'
+        '2 | smol = \n'
+        '  |        ^\n')
     code, out, err = run(["--config=missing.toml"], d)
-    check("missing --config", (code, err), (1, 'missing.toml: error: config file "missing.toml" not found\n'))
+    check("missing --config", (code, err), (1, 'error: config file "missing.toml" not found\n --> missing.toml\n'))
     # A broken project file is found without --config too.
     shutil.copy(os.path.join(fixtures, "unknown_key.toml"), os.path.join(d, "bunfig.toml"))
     code, out, err = run([], d)
-    check("project error", (code, err.splitlines()[0]),
-          (1, 'bunfig.toml:1:1: error: unknown key "smoll" (did you mean "smol"?)'))
+    check("project error", (code, err.splitlines()[:2]),
+          (1, ['error: unknown key "smoll" (did you mean "smol"?)', ' --> bunfig.toml:1:1']))
 
 # Differential: Bun reports the same bad bunfig values at the same line:column with exit code 1.
 bun = os.path.join(os.environ.get("RUNTIME_PEERS", ""), "bun")
@@ -135,7 +145,7 @@ if os.environ.get("RUNTIME_PEERS") and os.access(bun, os.X_OK):
             code, out, err = run(["--config=" + path], d)
             m = re.search(r"at .*?:(\d+):(\d+)", b.stderr)
             bun_pos = m.groups() if m else None
-            ours = re.match(r".*?:(\d+):(\d+): error:", err)
+            ours = re.search(r"--> .*?:(\d+):(\d+)", err)
             if bun_pos is None:
                 failures.append(f"bun differential {name}: bun gave no position: {b.stderr!r}")
             check("bun differential " + name, (code, ours.groups() if ours else None), (b.returncode, bun_pos))

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# rt's start-up cost, side by side with its peers in one run (issue: rt driver performance targets).
+#   rt --version                  vs /bin/true                   target <= 1.15x
+#   rt run -- /bin/true (.env)    vs /bin/true                   target <= 1.5x
+#                                 vs bun run /bin/true, dotenv-cli -- /bin/true   target: faster than both
+#   peak RSS of rt run -- /bin/true                               target <= 4 MiB
+# usage: bench/rt_startup.sh [path/to/rt]   (default: a release build in build/bench-release)
+# Prints a table and one JSON line per case; exits 0 (targets are reported, not asserted).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+rt=${1:-}
+if [ -z "$rt" ]; then
+  dir=$root/build/bench-release
+  [ -f "$dir/build.ninja" ] || CXX=clang++-19 meson setup "$dir" "$root" -Dbuildtype=release -Dtests=false >/dev/null
+  ninja -C "$dir" examples/rt >/dev/null
+  rt=$dir/examples/rt
+fi
+peers=${RUNTIME_PEERS:-$root/tests/peers/node_modules/.bin}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for i in $(seq 1 20); do echo "KEY_$i=value_$i # comment"; done >"$work/.env"
+cd "$work"
+runs=${RUNS:-300}
+mean() {  # prints the mean seconds of a command (hyperfine, shell-less)
+  hyperfine -N --warmup 30 --runs "$runs" --export-json "$work/h.json" "$@" >/dev/null 2>&1
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["mean"])' "$work/h.json"
+}
+t_true=$(mean /bin/true)
+t_ver=$(mean "$rt --version")
+t_run=$(mean "$rt run -- /bin/true")
+# Bun treats a path as a module to load, so it runs the program by name (a PATH lookup, as rt does for names).
+runs=50 t_bun=$(mean "$peers/bun run true" || echo nan)
+# .bin/dotenv is the dotenv package's own CLI; dotenv-cli's script is called directly.
+runs=30 t_dotenv=$(mean "node $peers/../dotenv-cli/cli.js -- /bin/true" || echo nan)
+rss=$(/usr/bin/time -f %M "$rt" run -- /bin/true 2>&1 >/dev/null | tail -1)
+python3 - "$t_true" "$t_ver" "$t_run" "$t_bun" "$t_dotenv" "$rss" <<'PY'
+import json, math, sys
+t_true, t_ver, t_run, t_bun, t_dotenv = (float(x) for x in sys.argv[1:6])
+rss_kib = int(sys.argv[6])
+rows = [
+    ("rt --version", t_ver, "/bin/true", t_true, 1.15, "le"),
+    ("rt run -- /bin/true (20-line .env)", t_run, "/bin/true", t_true, 1.5, "le"),
+    ("rt run -- /bin/true (20-line .env)", t_run, "bun run true", t_bun, 1.0, "lt"),
+    ("rt run -- /bin/true (20-line .env)", t_run, "dotenv-cli -- /bin/true", t_dotenv, 1.0, "lt"),
+]
+print(f"{'case':38} {'ms':>8}  {'reference':22} {'ms':>8}  {'ratio':>6}  target")
+for name, t, ref, tr, target, how in rows:
+    ratio = t / tr if tr and not math.isnan(tr) else float("nan")
+    ok = (ratio <= target) if how == "le" else (ratio < target)
+    print(f"{name:38} {t*1e3:8.3f}  {ref:22} {tr*1e3:8.3f}  {ratio:6.2f}  {'<=' if how == 'le' else '<'}{target} {'ok' if ok else 'MISSED'}")
+    print(json.dumps({"case": name, "ms": round(t * 1e3, 4), "reference": ref, "reference_ms": round(tr * 1e3, 4),
+                      "ratio": round(ratio, 3), "target": target, "met": ok}))
+print(f"peak RSS of rt run -- /bin/true: {rss_kib} KiB (target <= 4096 KiB) {'ok' if rss_kib <= 4096 else 'MISSED'}")
+print(json.dumps({"case": "rt run -- /bin/true peak RSS", "kib": rss_kib, "target_kib": 4096, "met": rss_kib <= 4096}))
+PY

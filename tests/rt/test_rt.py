@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Integration tests of `rt run` and of runtime::app's startup sequence (rt and the minimal greet example).
+
+usage: test_rt.py <rt> <greet>
+Each case runs the real binaries in a scratch directory with a small fixed environment; prints one line per
+case and exits non-zero when any fails.
+"""
+import json, os, signal, subprocess, sys, tempfile, time
+
+RT, GREET = sys.argv[1], sys.argv[2]
+BASE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/nonexistent-home", "NO_COLOR": "1", "LANG": "C"}
+failures = []
+ran = 0
+
+
+def run(args, cwd, env=None, timeout=20, **kw):
+    e = dict(BASE_ENV)
+    e.update(env or {})
+    return subprocess.run(args, cwd=cwd, env=e, capture_output=True, text=True, timeout=timeout, **kw)
+
+
+def case(fn):
+    global ran
+    ran += 1
+    with tempfile.TemporaryDirectory() as d:
+        try:
+            fn(d)
+            print(f"ok   {fn.__name__}")
+        except AssertionError as ex:
+            failures.append(fn.__name__)
+            print(f"FAIL {fn.__name__}: {ex}")
+        except subprocess.TimeoutExpired as ex:
+            failures.append(fn.__name__)
+            print(f"FAIL {fn.__name__}: timed out: {ex}")
+    return fn
+
+
+def write(d, name, text):
+    p = os.path.join(d, name)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    with open(p, "w") as f:
+        f.write(text)
+    return p
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+@case
+def child_sees_resolved_environment(d):
+    write(d, ".env", "FOO=from-env\nBAR=${FOO}-x\nKEEP=file\n")
+    write(d, ".env.local", "FOO=from-local\n")
+    r = run([RT, "run", "sh", "-c", 'printf "%s|%s|%s" "$FOO" "$BAR" "$KEEP"'], d, {"KEEP": "process"})
+    expect(r.returncode == 0, f"exit {r.returncode}: {r.stderr}")
+    expect(r.stdout == "from-local|from-local-x|process", repr(r.stdout))
+
+
+@case
+def run_env_equals_rt_env_json(d):
+    write(d, ".env", "A=1\nB='two words'\nC=\"line\\nbreak\"\n")
+    j = json.loads(run([RT, "env", "--json"], d).stdout.strip().splitlines()[-1])
+    r = run([RT, "run", sys.executable, "-c", "import json,os;print(json.dumps(dict(os.environ)))"], d)
+    child = json.loads(r.stdout)
+    for k in ("A", "B", "C"):
+        expect(child.get(k) == j.get(k), f"{k}: child {child.get(k)!r} vs rt env {j.get(k)!r}")
+
+
+@case
+def env_file_and_no_env_file(d):
+    write(d, ".env", "X=default\n")
+    write(d, "other.env", "X=other\n")
+    r = run([RT, "--env-file", "other.env", "run", "sh", "-c", 'printf %s "$X"'], d)
+    expect(r.stdout == "other", repr(r.stdout))
+    r = run([RT, "--no-env-file", "run", "sh", "-c", 'printf %s "${X-unset}"'], d)
+    expect(r.stdout == "unset", repr(r.stdout))
+
+
+@case
+def bunfig_env_file_false_disables_default_files(d):
+    write(d, ".env", "X=default\n")
+    write(d, "bunfig.toml", "[env]\nfile = false\n")
+    r = run([RT, "run", "sh", "-c", 'printf %s "${X-unset}"'], d)
+    expect(r.stdout == "unset", repr(r.stdout))
+    write(d, "cfg/other.toml", "env = true\n")
+    r = run([RT, "--config=cfg/other.toml", "run", "sh", "-c", 'printf %s "${X-unset}"'], d)
+    expect(r.stdout == "default", repr(r.stdout))
+    # As Bun: an optional value is only taken from "=", so "--config x" makes x the program to run.
+    r = run([RT, "--config", "cfg/other.toml"], d)
+    expect(r.returncode != 0, "a config path given without = must not be read as the config")
+
+
+@case
+def cwd_flag(d):
+    write(d, "sub/.env", "WHERE=sub\n")
+    r = run([RT, "--cwd", "sub", "run", "sh", "-c", 'printf "%s %s" "$WHERE" "$(pwd)"'], d)
+    expect(r.stdout == "sub " + os.path.realpath(os.path.join(d, "sub")), repr(r.stdout))
+    r = run([RT, "--cwd", "missing", "run", "true"], d)
+    expect(r.returncode == 1, f"exit {r.returncode}")
+    expect('Could not change directory to "missing"' in r.stderr, r.stderr)
+
+
+@case
+def exit_status_passthrough(d):
+    r = run([RT, "run", "sh", "-c", "exit 3"], d)
+    expect(r.returncode == 3, f"exit {r.returncode}")
+    expect('error: "sh" exited with code 3' in r.stderr, r.stderr)
+    r = run([RT, "sh", "-c", "exit 0"], d)  # the auto command
+    expect(r.returncode == 0 and r.stderr == "", f"exit {r.returncode} {r.stderr!r}")
+
+
+@case
+def child_killed_by_signal_kills_rt_the_same_way(d):
+    r = run([RT, "run", "sh", "-c", "kill -TERM $$"], d)
+    expect(r.returncode == -signal.SIGTERM, f"returncode {r.returncode} (want death by SIGTERM)")
+    expect('due to signal SIGTERM' in r.stderr, r.stderr)
+
+
+@case
+def missing_program(d):
+    r = run([RT, "run", "no-such-program-xyz"], d)
+    expect(r.returncode == 1, f"exit {r.returncode}")
+    expect(r.stderr.strip() == 'error: Script not found "no-such-program-xyz"', repr(r.stderr))
+    r = run([RT, "run", "./nope.sh"], d)
+    expect(r.returncode == 1 and 'error: Module not found "./nope.sh"' in r.stderr, r.stderr)
+
+
+@case
+def package_json_scripts_and_node_modules_bin(d):
+    write(d, "package.json", json.dumps({"scripts": {"hello": "printf 'hi %s' \"$GREETING\""}}))
+    write(d, ".env", "GREETING=there\n")
+    r = run([RT, "run", "hello"], d)
+    expect(r.returncode == 0 and r.stdout == "hi there", f"{r.returncode} {r.stdout!r} {r.stderr!r}")
+    tool = write(d, "node_modules/.bin/mytool", "#!/bin/sh\nprintf 'tool %s' \"$1\"\n")
+    os.chmod(tool, 0o755)
+    os.makedirs(os.path.join(d, "deep/er"))
+    r = run([RT, "run", "mytool", "arg"], os.path.join(d, "deep/er"))
+    expect(r.returncode == 0 and r.stdout == "tool arg", f"{r.returncode} {r.stdout!r} {r.stderr!r}")
+
+
+@case
+def args_after_program_belong_to_it(d):
+    r = run([RT, "run", "sh", "-c", 'printf "%s," "$@"', "x", "--help", "-v", "--", "--cwd"], d)
+    expect(r.stdout == "--help,-v,--,--cwd,", repr(r.stdout))
+
+
+@case
+def forwards_sigterm_to_child_and_exits_with_its_status(d):
+    script = 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.05; done'
+    e = dict(BASE_ENV)
+    p = subprocess.Popen([RT, "run", "sh", "-c", script], cwd=d, env=e, stdout=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    expect(line.strip() == "ready", repr(line))
+    p.send_signal(signal.SIGTERM)
+    out, _ = p.communicate(timeout=10)
+    expect("got-term" in out, repr(out))
+    expect(p.returncode == 7, f"exit {p.returncode}")
+
+
+@case
+def forwards_sigint_child_dies_rt_dies(d):
+    e = dict(BASE_ENV)
+    p = subprocess.Popen([RT, "run", "sh", "-c", "echo ready; exec sleep 30"], cwd=d, env=e, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    expect(p.stdout.readline().strip() == "ready", "no ready line")
+    t = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=10)
+    expect(p.returncode == -signal.SIGINT, f"returncode {p.returncode}")
+    expect(time.monotonic() - t < 5, "took too long")
+    expect("due to signal" not in err, "SIGINT is not reported, as Bun does: " + err)
+
+
+@case
+def startup_stages_are_timed_in_order(d):
+    r = run([RT, "run", "true"], d, {"RUNTIME_LOG": "runtime.app=debug"})
+    expect(r.returncode == 0, r.stderr)
+    stages = [l.split("stage ", 1)[1].split(" took")[0] for l in r.stderr.splitlines() if "runtime.app: stage " in l]
+    want = ["crash handler", "allocator", "command line", "environment", "feature flags", "logging", "signals",
+            "dispatch", "shutdown"]
+    expect(stages == want, f"stages {stages}")
+    r = run([GREET, "hello"], d, {"RUNTIME_LOG": "runtime.app=debug"})
+    expect(r.stdout == "hello, world\ngoodbye\n", repr(r.stdout))
+    expect(r.stderr.count("runtime.app: stage ") == 9, r.stderr)
+
+
+@case
+def log_filter_from_dotenv_takes_effect(d):
+    write(d, ".env", "RUNTIME_LOG=runtime.app=debug\n")
+    r = run([RT, "run", "true"], d)
+    stages = [l for l in r.stderr.splitlines() if "runtime.app: stage " in l]
+    # Logging is configured from the resolved environment at its stage: the later stages show.
+    expect(any("stage dispatch" in l for l in stages), r.stderr)
+
+
+@case
+def stage_failures_have_their_error_and_exit_code(d):
+    r = run([RT, "--bogus"], d)
+    expect(r.returncode == 2 and "error:" in r.stderr, f"usage: {r.returncode} {r.stderr!r}")
+    write(d, "bunfig.toml", "logLevel = \"loud\"\n")
+    r = run([RT, "run", "true"], d)
+    expect(r.returncode == 1, f"bunfig: exit {r.returncode} {r.stderr!r}")
+    expect("bunfig.toml:1:" in r.stderr, r.stderr)
+    os.unlink(os.path.join(d, "bunfig.toml"))
+    write(d, ".env", "GOOD=1\nBAD='unterminated\n")
+    r = run([RT, "env", "--strict"], d)
+    expect(r.returncode == 1 and ".env:2:" in r.stderr, f"strict: {r.returncode} {r.stderr!r}")
+    r = run([RT, "run", "true"], d)
+    expect(r.returncode == 0, f"lenient .env must not fail: {r.stderr!r}")
+    r = run([GREET, "hello", "--name"], d)
+    expect(r.returncode == 2, f"greet usage: {r.returncode}")
+
+
+@case
+def greet_policies_and_precedence(d):
+    write(d, ".env", "GREET_NAME=dotenv\n")
+    r = run([GREET, "hello"], d)
+    expect(r.stdout.startswith("hello, dotenv"), repr(r.stdout))
+    r = run([GREET, "hello", "-n", "cli"], d, {"GREET_FEATURE_SHOUT": "1"})
+    expect(r.stdout.startswith("hello, CLI"), repr(r.stdout))
+
+
+@case
+def sigterm_during_greet_runs_no_hook_twice(d):
+    r = run([GREET, "hello"], d)
+    expect(r.stdout.count("goodbye") == 1, repr(r.stdout))
+
+
+print(f"{ran - len(failures)} passed, {len(failures)} failed")
+sys.exit(1 if failures else 0)
