@@ -1,15 +1,40 @@
 #!/usr/bin/env bash
-# README's first command: installs what is missing, builds rt (clang 19, C++20 modules; g++ headers where
-# clang 19 is absent) and runs it on a real job.
+# README's first command: installs what is missing (as root), builds rt (clang 19 with C++20 modules), then
+#   - with arguments: runs `rt <arguments>` in the directory you called it from, e.g.
+#       bash /path/to/runtime/examples/rt/demo.sh run -- node server.js     (your own .env is loaded)
+#   - without: runs rt on a real job in a scratch project: .env layering, bunfig.toml, a package.json script.
 set -euo pipefail
+caller=$PWD
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$root"
-bash .ci/setup.sh
+bash "$root/.ci/setup.sh" >&2
 dir=$root/build/release
 if [ ! -f "$dir/build.ninja" ]; then
-  CXX=clang++-19 meson setup "$dir" -Dbuildtype=release -Dtests=false >/dev/null
+  CXX=clang++-19 meson setup "$dir" "$root" -Dbuildtype=release -Dtests=false >/dev/null
 fi
-ninja -C "$dir" rt >/dev/null
+ninja -C "$dir" examples/rt >/dev/null
 rt=$dir/examples/rt
-echo "\$ rt --version"; "$rt" --version
-echo "\$ rt --help"; "$rt" --help
+if [ $# -gt 0 ]; then
+  cd "$caller"
+  exec "$rt" "$@"
+fi
+echo "rt is built: $rt"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+cat >.env <<'ENV'
+# defaults for every mode
+APP_NAME=demo
+DATABASE_URL=postgres://localhost/${APP_NAME}
+API_TOKEN=s3cr3t
+GREETING="hello from .env"
+ENV
+echo 'GREETING="hello from .env.local"' >.env.local
+cat >package.json <<'JSON'
+{ "scripts": { "greet": "echo \"$GREETING ($APP_NAME, $DATABASE_URL)\"" } }
+JSON
+show() { printf '\n$ rt %s\n' "$*"; "$rt" "$@"; }
+show --version
+show env --sources
+show run greet
+show run -- sh -c 'echo "child sees DATABASE_URL=$DATABASE_URL"; exit 3' || echo "(exit status $?)"
+show info
