@@ -28,7 +28,7 @@ for line in open(sys.argv[1]):
         p += 1
     elif t["result"] != "SKIP":
         f += 1
-        names.append(t["name"])
+        names.append(t["name"].replace(" ", ""))
 print(p, f, " ".join(names))
 PY
 )
