@@ -31,21 +31,6 @@ bool is_file(const std::string& p) {
   return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-std::string read_small(const std::string& path) {
-  std::string out;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return out;
-  char buf[16384];
-  for (;;) {
-    auto n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0 || out.size() > (std::size_t{8} << 20)) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
-}
-
 /// `node_modules/.bin` directories from the cwd up to the root, nearest first (Bun's lookup order for bins).
 std::vector<std::string> bin_dirs() {
   std::vector<std::string> dirs;
@@ -63,7 +48,7 @@ std::vector<std::string> bin_dirs() {
 
 /// The package.json script called `name`, if the cwd's package.json has one.
 std::optional<std::string> package_script(std::string_view name) {
-  std::string text = read_small("package.json");
+  std::string text = read_small_file("package.json");
   if (text.empty()) return std::nullopt;
   auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
   if (!j.is_object()) return std::nullopt;

@@ -2,11 +2,14 @@
 // What rt's command line resolved to, handed to each command handler (examples/rt/cmd_*.cpp).
 // Include this after every std header and before nothing else: in module mode it imports runtime.
 #pragma once
+#include <cerrno>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+#include <fcntl.h>
+#include <unistd.h>
 #if RUNTIME_USE_MODULES
 import runtime;
 #else
@@ -45,6 +48,22 @@ struct invocation {
     return std::string_view(it->second);
   }
 };
+
+/// Reads a small file whole (package.json); empty when it is missing or unreadable, cut after `limit` bytes.
+inline std::string read_small_file(const char* path, std::size_t limit = std::size_t{8} << 20) {
+  std::string out;
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  char buf[16384];
+  for (;;) {
+    auto n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || out.size() > limit) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
 
 // Handlers, one per implemented command; each returns the process exit code. Defined in cmd_<area>.cpp.
 int cmd_env(const invocation&);    // rt env   (cmd_env.cpp)

@@ -48,22 +48,6 @@ void put(int fd, std::string_view s) {
   }
 }
 
-/// Reads a small file whole (package.json); empty on any failure.
-std::string slurp(const char* path) {
-  std::string out;
-  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return out;
-  char buf[8192];
-  for (;;) {
-    auto n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0 || out.size() > (std::size_t{4} << 20)) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
-}
-
 [[maybe_unused]] int not_implemented(std::string_view name) {
   put(2, "rt " + std::string(name) + ": not implemented by this driver\n");
   return static_cast<int>(runtime::exit_code::failure);
@@ -133,7 +117,7 @@ bool auto_target_exists(std::string_view word) {
   std::string w(word);
   if (::access(w.c_str(), F_OK) == 0) return true;
   // A package.json script of that name: a cheap textual check is enough to avoid a false "did you mean".
-  std::string pkg = slurp("package.json");
+  std::string pkg = read_small_file("package.json", std::size_t{4} << 20);
   return !pkg.empty() && pkg.find("\"" + w + "\"") != std::string::npos;
 }
 
