@@ -17,6 +17,7 @@
 #  include <concepts>
 #  include <cstring>
 #  include <exception>
+#  include <initializer_list>
 #  include <memory>
 #  include <optional>
 #  include <span>
@@ -258,7 +259,11 @@ class app {
 
     // 6. logging from the resolved environment (RUNTIME_LOG may come from a .env file)
     {
-      log::init_from_environment(loaded.env);
+      // Only when a .env file changed the logging variables: a bad filter is then warned about once.
+      bool changed = false;
+      for (std::string_view k : {"RUNTIME_LOG", "RUNTIME_LOG_FORMAT", "NO_COLOR", "FORCE_COLOR"})
+        changed = changed || loaded.env.get(k) != process.get(k);
+      if (changed) log::init_from_environment(loaded.env);
       log::span s(log::level::debug, "runtime.app", "stage logging");
     }
 

@@ -195,6 +195,13 @@ def log_filter_from_dotenv_takes_effect(d):
 
 
 @case
+def a_bad_log_filter_warns_once_and_changes_nothing_else(d):
+    r = run([RT, "run", "true"], d, {"RUNTIME_LOG": "runtime.app=loud"})
+    expect(r.returncode == 0, f"exit {r.returncode}")
+    expect(r.stderr.count("ignoring RUNTIME_LOG") == 1, repr(r.stderr))
+
+
+@case
 def stage_failures_have_their_error_and_exit_code(d):
     r = run([RT, "--bogus"], d)
     expect(r.returncode == 2 and "error:" in r.stderr, f"usage: {r.returncode} {r.stderr!r}")
