@@ -34,7 +34,8 @@ cat >package.json <<'JSON'
 JSON
 show() { printf '\n$ rt %s\n' "$*"; "$rt" "$@"; }
 show --version
-show env --sources
+printf '\n$ rt env --sources   (the variables from .env files; secrets redacted)\n'
+"$rt" env --sources | grep -v "# process$"
 show run greet
 show run -- sh -c 'echo "child sees DATABASE_URL=$DATABASE_URL"; exit 3' || echo "(exit status $?)"
 show info
