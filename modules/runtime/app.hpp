@@ -200,6 +200,7 @@ class app {
       log::span s(log::level::debug, "runtime.app", "stage environment");
       env::load_options lo;
       for (auto v : r.values("env-file")) lo.env_files.emplace_back(v);
+      if (lo.env_files.empty() && config.env_file) lo.env_files.push_back(config.env_file->value);  // [env] file
       lo.no_env_file = r.flag("no-env-file");
       lo.default_files_enabled = config.loads_default_env_files();
       lo.strict = r.flag("strict");
@@ -264,6 +265,12 @@ class app {
       for (std::string_view k : {"RUNTIME_LOG", "RUNTIME_LOG_FORMAT", "NO_COLOR", "FORCE_COLOR"})
         changed = changed || loaded.env.get(k) != process.get(k);
       if (changed) log::init_from_environment(loaded.env);
+      // bunfig's logLevel is the default level when RUNTIME_LOG does not say otherwise.
+      if (config.log_level && !loaded.env.contains("RUNTIME_LOG")) {
+        auto c = log::config::from_environment(loaded.env);
+        c.levels.default_level = config.log_level->value;
+        log::configure(std::move(c));
+      }
       log::span s(log::level::debug, "runtime.app", "stage logging");
     }
 

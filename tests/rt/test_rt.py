@@ -92,6 +92,18 @@ def bunfig_env_file_false_disables_default_files(d):
 
 
 @case
+def bunfig_env_file_path_and_log_level(d):
+    write(d, ".env", "X=default\n")
+    write(d, "custom.env", "X=custom\n")
+    write(d, "bunfig.toml", 'logLevel = "debug"\n[env]\nfile = "custom.env"\n')
+    r = run([RT, "run", "sh", "-c", 'printf %s "$X"'], d)
+    expect(r.stdout == "custom", repr(r.stdout))
+    expect("DEBUG runtime.app: stage dispatch" in r.stderr, "bunfig logLevel=debug shows the stage spans: " + r.stderr)
+    r = run([RT, "--env-file=.env", "run", "sh", "-c", 'printf %s "$X"'], d, {"RUNTIME_LOG": "error"})
+    expect(r.stdout == "default" and "DEBUG" not in r.stderr, f"{r.stdout!r} {r.stderr!r}")
+
+
+@case
 def cwd_flag(d):
     write(d, "sub/.env", "WHERE=sub\n")
     r = run([RT, "--cwd", "sub", "run", "sh", "-c", 'printf "%s %s" "$WHERE" "$(pwd)"'], d)
