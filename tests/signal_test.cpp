@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <cstdlib>
 #include <mutex>
 #include <optional>
@@ -45,6 +46,14 @@ static_assert(sig::graceful<>::deadline == 10s);
 static_assert(sig::ShutdownPolicy<sig::graceful<10s>>);
 static_assert(sig::ShutdownPolicy<sig::graceful<1s, true, sig::signal_set{SIGINT, SIGTERM, SIGHUP}>>);
 static_assert(!sig::ShutdownPolicy<int>);
+static_assert(sig::graceful<1s, false, sig::signal_set{SIGINT, SIGTERM}, true>::options().on_demand_watcher);
+static_assert(!sig::graceful<1s>::options().on_demand_watcher);
+
+namespace {
+std::ptrdiff_t thread_count() {
+  return std::distance(std::filesystem::directory_iterator("/proc/self/task"), std::filesystem::directory_iterator{});
+}
+}  // namespace
 
 TEST_CASE("runtime::signal::name_of") {
   CHECK(sig::name_of(SIGINT) == "SIGINT");
@@ -228,6 +237,57 @@ TEST_CASE("runtime::signal::shutdown") {
     CHECK_FALSE(sd.wait_for(50ms));
     CHECK_FALSE(sd.stopping());
     sd.uninstall();
+  }
+  SUBCASE("on_demand_watcher: no thread until a hook, wait() or a return_from_wait token needs one") {
+    sig::shutdown_options o;
+    o.on_demand_watcher = true;
+    const auto before = thread_count();
+    auto& sd = sig::shutdown::install(o);
+    CHECK(thread_count() == before);
+    CHECK_FALSE(sd.token().stop_requested());  // exit_process: the token alone needs no thread
+    CHECK(thread_count() == before);
+    sd.request();  // no hooks can exist: the shutdown completes here, on this thread
+    CHECK(thread_count() == before);
+    CHECK(sd.wait() == 0);
+    CHECK(sd.token().stop_requested());
+    sd.uninstall();
+
+    auto& sd2 = sig::shutdown::install(o);
+    int ran = 0;
+    sd2.add_hook("h", [&] { ++ran; });
+    CHECK(thread_count() == before + 1);
+    sd2.request();
+    CHECK(sd2.wait() == 0);
+    CHECK(ran == 1);
+    sd2.uninstall();
+  }
+  SUBCASE("on_demand_watcher, return_from_wait: a signal before any watcher is kept for wait()") {
+    sig::shutdown_options o;
+    o.on_demand_watcher = true;
+    o.on_signal = sig::exit_mode::return_from_wait;
+    auto& sd = sig::shutdown::install(o);
+    ::kill(::getpid(), SIGTERM);
+    CHECK(sd.wait() == SIGTERM);  // starts the watcher, which finds the signal in the pipe
+    CHECK(sd.token().stop_requested());
+    sd.uninstall();
+  }
+  SUBCASE("on_demand_watcher, exit_process: a signal before any hook exits with 128+n from the handler") {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      sig::shutdown_options o;
+      o.on_demand_watcher = true;
+      (void)sig::shutdown::install(o);
+      ::raise(SIGTERM);
+      for (int i = 0; i < 100; ++i) ::usleep(10000);  // TSan delivers at its next intercepted call
+      ::_exit(0);
+    }
+    REQUIRE(pid > 0);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (!under_tsan) {
+      CHECK(WIFEXITED(status));
+      CHECK(WEXITSTATUS(status) == 128 + SIGTERM);
+    }
   }
   SUBCASE("request() without a signal") {
     auto& sd = sig::shutdown::install({});

@@ -23,7 +23,11 @@ namespace fl = runtime::flags;
 
 using rt::rt_flags;
 
-void out(std::FILE* f, std::string_view s) { std::fwrite(s.data(), 1, s.size(), f); }
+// Flushed at once: nothing may sit in a stdio buffer when a signal ends rt (on-demand shutdown watcher).
+void out(std::FILE* f, std::string_view s) {
+  std::fwrite(s.data(), 1, s.size(), f);
+  std::fflush(f);
+}
 
 nlohmann::json json_value(const fl::flag_value& v) {
   if (auto b = std::get_if<bool>(&v)) return *b;

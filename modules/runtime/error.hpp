@@ -8,6 +8,7 @@
 #  include <cxxabi.h>
 #  include <dlfcn.h>
 #  include <fcntl.h>
+#  include <link.h>
 #  include <signal.h>
 #  include <sys/mman.h>
 #  include <sys/syscall.h>
@@ -574,11 +575,40 @@ struct frame_info {
   std::uintptr_t module_offset = 0;
 };
 
+// The object that maps `addr`, from the program headers: static binaries have no dladdr, but addr2line still
+// needs the offset. The main program's name is empty there; /proc/self/exe names it.
+// async-signal-safe (dl_iterate_phdr takes the loader's lock and allocates nothing)
+inline void resolve_module(std::uintptr_t addr, frame_info& f) noexcept {
+  struct probe {
+    std::uintptr_t addr;
+    frame_info* f;
+  } p{addr, &f};
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* data) noexcept -> int {
+        auto& q = *static_cast<probe*>(data);
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const auto& ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_LOAD) continue;
+          const std::uintptr_t lo = info->dlpi_addr + ph.p_vaddr;
+          if (q.addr >= lo && q.addr - lo < ph.p_memsz) {
+            q.f->module = info->dlpi_name != nullptr && info->dlpi_name[0] != '\0' ? info->dlpi_name : "/proc/self/exe";
+            q.f->module_offset = q.addr - info->dlpi_addr;
+            return 1;
+          }
+        }
+        return 0;
+      },
+      &p);
+}
+
 // async-signal-safe (dladdr takes the loader's recursive lock and allocates nothing)
 inline void resolve_frame(void* addr, frame_info& f) noexcept {
   f.addr = reinterpret_cast<std::uintptr_t>(addr);
   Dl_info info{};
-  if (dladdr(addr, &info) == 0) return;
+  if (dladdr(addr, &info) == 0) {
+    resolve_module(f.addr, f);
+    return;
+  }
   f.module = info.dli_fname;
   f.module_offset = f.addr - reinterpret_cast<std::uintptr_t>(info.dli_fbase);
   if (info.dli_sname != nullptr) {

@@ -102,6 +102,12 @@ struct shutdown_options {
   bool force_on_second = true;                    ///< a second signal during shutdown exits at once
   bool reraise = false;                           ///< exit by re-raising with the previous disposition
   exit_mode on_signal = exit_mode::exit_process;  ///< see exit_mode
+  /// Start the watcher thread only when something needs it: the first hook, `wait()`, or `token()` with
+  /// exit_mode::return_from_wait. Until then the process has no extra thread, and a shutdown signal with
+  /// exit_mode::exit_process ends it straight from the handler (same status; no hooks exist to run, and
+  /// stdio buffers are not flushed, as with the default disposition): for programs that write with write(2)
+  /// or flush as they go, and care about start-up time.
+  bool on_demand_watcher = false;
 };
 
 /// Identifies a registered hook, for remove_hook.
@@ -127,6 +133,8 @@ struct global_state {
   std::atomic<unsigned long long> child_pending{0};  // signals that arrived before the child existed
   std::atomic<unsigned> forwarded{0};
   std::atomic<bool> child_busy{false};
+  std::atomic<bool> watcher_live{true};      // a watcher reads the pipe (or is being started)
+  std::atomic<bool> exit_on_signal{true};    // exit_mode::exit_process
 };
 static_assert(std::atomic<int>::is_always_lock_free && std::atomic<bool>::is_always_lock_free &&
               std::atomic<unsigned long long>::is_always_lock_free && std::atomic<unsigned>::is_always_lock_free);
@@ -183,6 +191,9 @@ inline void on_shutdown_signal(int sig, siginfo_t* info, void*) noexcept {
   }
   int none = 0;
   s.first_signal.compare_exchange_strong(none, sig);
+  // No watcher yet (shutdown_options::on_demand_watcher): there is no hook to run, so exiting is all that is
+  // left. In return_from_wait mode the byte below waits in the pipe for the watcher wait() starts.
+  if (!s.watcher_live.load() && s.exit_on_signal.load()) die_now(sig, s.reraise.load());
   const auto byte = static_cast<unsigned char>(sig);
   const int fd = s.wake_fd.load();
   // A full pipe already holds a wake-up, so a failed write loses nothing.
@@ -248,7 +259,8 @@ RUNTIME_EXPORT_BEGIN
 namespace runtime::inline v1::signal {
 
 /// The process-wide shutdown coordinator. `install` blocks the chosen signals, installs the handlers and starts
-/// a watcher thread, then unblocks: a signal arriving meanwhile stays pending and is handled, never lost.
+/// a watcher thread (or defers it: shutdown_options::on_demand_watcher), then unblocks: a signal arriving
+/// meanwhile stays pending and is handled, never lost.
 /// On the first signal the watcher requests stop on `token()`, then runs the hooks once each, newest first, on
 /// its own thread; if they outlast the deadline (a kernel timer re-sends the signal) the process exits anyway
 /// with the same status. A second signal during shutdown exits at once (unless `force_on_second` is off).
@@ -303,6 +315,8 @@ class shutdown {
     ::close(wake_rd_);
     st.stopping.store(false);
     st.first_signal.store(0);
+    st.watcher_live.store(true);
+    st.exit_on_signal.store(true);
     // A signal blocked meanwhile now meets the restored disposition, as it would have without us.
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
     instance() = nullptr;
@@ -312,6 +326,7 @@ class shutdown {
   /// Registers a hook; hooks run once each, newest first, outside signal context. A hook added while the
   /// others run still runs. Exceptions from a hook are logged and the next hook runs.
   hook_id add_hook(std::string name, std::function<void()> fn) {
+    ensure_watcher();
     std::lock_guard lock(mu_);
     const auto id = hook_id{++next_id_};
     hooks_.push_back({id, std::move(name), std::move(fn)});
@@ -327,13 +342,35 @@ class shutdown {
     return true;
   }
 
-  /// Stopped when a shutdown starts (before the hooks run), for cooperative loops.
-  std::stop_token token() const noexcept { return stop_.get_token(); }
+  /// Stopped when a shutdown starts (before the hooks run), for cooperative loops. (With on_demand_watcher
+  /// and exit_process, a signal before any hook exists ends the process without stopping it.)
+  /// \throws std::system_error when an on-demand watcher thread cannot be started.
+  std::stop_token token() {
+    if (opts_.on_signal != exit_mode::exit_process) ensure_watcher();
+    return stop_.get_token();
+  }
 
   /// Starts a shutdown as if signal `sig` had arrived (0: none; the process is then never exited for you).
   /// No effect when a shutdown already started.
   void request(int sig = 0) noexcept {
     auto& st = detail::state();
+    {
+      // Without a watcher there are no hooks: the shutdown is just the stop request, done here.
+      std::lock_guard lock(watcher_mu_);
+      if (!watcher_started_) {
+        if (st.stopping.exchange(true)) return;
+        int none = 0;
+        st.first_signal.compare_exchange_strong(none, sig);
+        stop_.request_stop();
+        if (sig > 0 && opts_.on_signal == exit_mode::exit_process) exit_for(sig);
+        {
+          std::lock_guard l(mu_);
+          finished_ = true;
+        }
+        done_cv_.notify_all();
+        return;
+      }
+    }
     if (st.stopping.exchange(true)) return;
     int none = 0;
     st.first_signal.compare_exchange_strong(none, sig);
@@ -346,6 +383,7 @@ class shutdown {
   /// While waiting, the calling thread blocks the shutdown signals, so the kernel hands them to the watcher
   /// (one wake-up instead of two); its mask is restored on return.
   int wait() {
+    ensure_watcher_unless_finished();
     const mask_guard g(opts_.signals);
     std::unique_lock lock(mu_);
     done_cv_.wait(lock, [&] { return finished_; });
@@ -354,6 +392,7 @@ class shutdown {
 
   /// Like wait(), giving up after `timeout`. \returns the signal, or nullopt on timeout.
   std::optional<int> wait_for(std::chrono::milliseconds timeout) {
+    ensure_watcher_unless_finished();
     const mask_guard g(opts_.signals);
     std::unique_lock lock(mu_);
     if (!done_cv_.wait_for(lock, timeout, [&] { return finished_; })) return std::nullopt;
@@ -416,6 +455,8 @@ class shutdown {
     st.reraise.store(opts_.reraise);
     st.owner_pid.store(::getpid());
     st.wake_fd.store(wake_wr_);
+    st.exit_on_signal.store(opts_.on_signal == exit_mode::exit_process);
+    st.watcher_live.store(!opts_.on_demand_watcher);
 
     const sigset_t mask = detail::to_sigset(opts_.signals);
     sigset_t old;
@@ -423,7 +464,10 @@ class shutdown {
     try {
       for (int sig = 1; sig < 64; ++sig)
         if (opts_.signals.contains(sig)) detail::install_action(sig, &detail::on_shutdown_signal, mask, &previous_[sig]);
-      watcher_ = std::thread([this] { watch(); });
+      if (!opts_.on_demand_watcher) {
+        watcher_ = std::thread([this] { watch(); });
+        watcher_started_ = true;
+      }
     } catch (...) {
       for (int sig = 1; sig < 64; ++sig)
         if (opts_.signals.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
@@ -434,6 +478,35 @@ class shutdown {
       throw;
     }
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  }
+
+  // The on-demand watcher (shutdown_options::on_demand_watcher). The flag goes up before the thread exists:
+  // a signal from then on writes the pipe, which the new thread reads first, so none is lost.
+  void ensure_watcher() {
+    std::lock_guard lock(watcher_mu_);
+    if (watcher_started_) return;
+    auto& st = detail::state();
+    const sigset_t mask = detail::to_sigset(opts_.signals);
+    sigset_t old;
+    pthread_sigmask(SIG_BLOCK, &mask, &old);  // the thread starts with them blocked; watch() unblocks
+    st.watcher_live.store(true);
+    try {
+      watcher_ = std::thread([this] { watch(); });
+    } catch (...) {
+      st.watcher_live.store(false);
+      pthread_sigmask(SIG_SETMASK, &old, nullptr);
+      throw;
+    }
+    watcher_started_ = true;
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  }
+
+  void ensure_watcher_unless_finished() {
+    {
+      std::lock_guard lock(mu_);
+      if (finished_) return;
+    }
+    ensure_watcher();
   }
 
   void watch() {
@@ -530,6 +603,8 @@ class shutdown {
   int wake_rd_ = -1;
   int wake_wr_ = -1;
   std::thread watcher_;
+  std::mutex watcher_mu_;         // guards watcher_started_ and starting the watcher
+  bool watcher_started_ = false;
   std::stop_source stop_;
   std::mutex mu_;  // guards hooks_, next_id_, finished_
   std::condition_variable done_cv_;
@@ -557,16 +632,18 @@ concept ShutdownPolicy = requires {
 };
 
 /// The standard policy: SIGINT/SIGTERM start a graceful shutdown with `Deadline` for the hooks.
-/// `runtime::signal::graceful<10s>`, `graceful<10000>` (ms), `graceful<5s, true>` (re-raise on exit).
+/// `runtime::signal::graceful<10s>`, `graceful<10000>` (ms), `graceful<5s, true>` (re-raise on exit);
+/// `OnDemandWatcher` sets shutdown_options::on_demand_watcher (no thread until a hook needs one).
 template <deadline_ms Deadline = deadline_ms(10000), bool Reraise = false,
-          signal_set Signals = signal_set{SIGINT, SIGTERM}>
+          signal_set Signals = signal_set{SIGINT, SIGTERM}, bool OnDemandWatcher = false>
 struct graceful {
   static constexpr std::chrono::milliseconds deadline{Deadline.ms};
-  static shutdown_options options() noexcept {
+  static constexpr shutdown_options options() noexcept {
     shutdown_options o;
     o.signals = Signals;
     o.deadline = deadline;
     o.reraise = Reraise;
+    o.on_demand_watcher = OnDemandWatcher;
     return o;
   }
   static shutdown& install() { return shutdown::install(options()); }

@@ -5,7 +5,7 @@ usage: crash_test.py <crash_probe> <mode>
 Checks: the process dies of the expected signal (wait status, not an exit code), stderr holds exactly one
 complete report with the expected facts, no environment value leaks into it, and nothing hangs.
 """
-import json, os, resource, signal, subprocess, sys, tempfile
+import json, os, re, resource, signal, subprocess, sys, tempfile
 
 HEADER = "==================== crash report ===================="
 FOOTER = "================= end of crash report ================="
@@ -34,6 +34,8 @@ CASES = {
     "json": (signal.SIGSEGV, ["crash report file: "]),
     "uninstalled": (signal.SIGSEGV, []),
     "stuck-stderr": (signal.SIGSEGV, []),
+    # crash_probe linked -static-pie: no dladdr, so frames carry (/proc/self/exe+offset) for addr2line
+    "static-segv": (signal.SIGSEGV, ["SIGSEGV (segmentation fault)", "(/proc/self/exe+0x"]),
 }
 COMMON = ["crash_probe 1.2.3 crashed: ", "signal: ", "program counter: 0x", "os: Linux ", "ci: probe-ci\n",
           "container: no\n", "command: probe-command\n", "features: feature_one,feature_two\n", "backtrace (", "  #0  0x"]
@@ -47,7 +49,7 @@ def main():
     probe, mode = sys.argv[1], sys.argv[2]
     want_sig, needles = CASES[mode]
     tmp = tempfile.mkdtemp(prefix="crash_test_")
-    args = [probe, "segv" if mode == "json" else mode]
+    args = [probe, "segv" if mode in ("json", "static-segv") else mode]
     if mode == "json":
         args.append(tmp)
     env = dict(os.environ, CRASH_PROBE_SECRET=SECRET)
@@ -82,6 +84,11 @@ def main():
             fails.append("an environment value leaked into the report")
         if "still alive" in err:
             fails.append("the probe survived its crash")
+    if mode == "static-segv":
+        offsets = re.findall(r"\(/proc/self/exe\+(0x[0-9a-f]+)\)", err)
+        names = subprocess.run(["addr2line", "-f", "-e", probe, *offsets], capture_output=True, text=True).stdout
+        if "probe_null_deref" not in names:
+            fails.append(f"addr2line on the report's offsets does not find probe_null_deref: {names!r}")
     if mode == "json":
         files = os.listdir(tmp)
         if len(files) != 1 or not files[0].startswith("crash_probe-crash-"):
