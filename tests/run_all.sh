@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: sets up what is missing, then builds and tests every configuration CI checks.
 #   modules  clang 19, C++20 named modules, -Dwerror=true      all suites
-#   gcc      g++ 12, header mode, -Dwerror=true                 all suites
+#   gcc      g++ 12, header mode, -Dwerror=true, rt a static PIE all suites
 #   asan     clang 19, header mode, ASan+UBSan                  unit + integration
 #   tsan     clang 19, header mode, TSan                        tsan
 #   fuzz     clang 19, libFuzzer + ASan+UBSan, 60 s a target    fuzz
@@ -41,7 +41,7 @@ for cfg in $configs; do
   dir=$out/$cfg
   case $cfg in
     modules) cxx=clang++-19; opts=(-Dmodules=enabled -Dwerror=true -Dbenchmarks=true); suites=() ;;
-    gcc) cxx=g++-12; opts=(-Dmodules=disabled -Dwerror=true -Dbenchmarks=true); suites=() ;;
+    gcc) cxx=g++-12; opts=(-Dmodules=disabled -Dwerror=true -Dbenchmarks=true -Dallocator=system -Drt_static=true); suites=() ;;
     asan) cxx=clang++-19; opts=(-Dmodules=disabled -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug)
           suites=(--suite unit --suite integration) ;;
     tsan) cxx=clang++-19; opts=(-Dmodules=disabled -Db_sanitize=thread -Db_lundef=false); suites=(--suite tsan) ;;
