@@ -73,7 +73,7 @@ TEST_CASE("runtime::environment") {
   CHECK(e.get_bool("D"));
   CHECK_FALSE(e.get_bool("Z"));
   std::vector<std::string> keys;
-  for (const auto& kv : e) keys.push_back(kv.first);
+  for (const auto& kv : e) keys.emplace_back(kv.first);
   CHECK(keys == std::vector<std::string>{"A", "B", "C", "D"});
   ::setenv("RUNTIME_TEST_SNAPSHOT", "x", 1);
   auto p = environment::from_process();
@@ -196,7 +196,7 @@ TEST_CASE("runtime::env::bun_dialect expansion") {
     std::sort(want.begin(), want.end());
     want.erase(std::unique(want.begin(), want.end()), want.end());
     std::vector<std::string> got;
-    for (const auto& kv : env::load_text(environment{}, text).env) got.push_back(kv.first);
+    for (const auto& kv : env::load_text(environment{}, text).env) got.emplace_back(kv.first);
     CHECK(got == want);
   }
 
