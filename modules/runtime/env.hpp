@@ -60,6 +60,12 @@ inline constexpr bool is_key_char(unsigned char c) noexcept { return char_classe
 inline constexpr bool is_ident(unsigned char c) noexcept { return char_classes.t[c] & cc_ident; }
 inline constexpr bool is_value_end(unsigned char c) noexcept { return char_classes.t[c] & cc_value_end; }
 
+/// Nonzero when one of the eight bytes of `w` is `c`.
+inline constexpr std::uint64_t has_byte(std::uint64_t w, unsigned char c) noexcept {
+  const std::uint64_t x = w ^ (0x0101010101010101ull * c);
+  return (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+}
+
 inline std::string_view strip_bom(std::string_view s) noexcept {
   if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xEF && static_cast<unsigned char>(s[1]) == 0xBB &&
       static_cast<unsigned char>(s[2]) == 0xBF)
@@ -213,11 +219,20 @@ void bun_parse(std::string_view src, std::string& scratch, Sink& sink) {
     if (q == '"' || q == '\'' || q == '`') {
       std::size_t open = pos, e = open + 1;
       bool closed = false, plain = true;  // plain: no '\\' or '\r' inside, the value is the text itself
-      while (e < n) {
+      for (;;) {
+        // Skip what is neither the quote, '\\' nor '\r': eight bytes at a time, then byte by byte.
+        while (e + 8 <= n) {
+          std::uint64_t w;
+          std::memcpy(&w, s + e, 8);
+          if (has_byte(w, static_cast<unsigned char>(q)) | has_byte(w, '\\') | has_byte(w, '\r')) break;
+          e += 8;
+        }
+        while (e < n && s[e] != q && s[e] != '\\' && s[e] != '\r') ++e;
+        if (e >= n) break;
         char c = s[e];
         if (c == q) { closed = true; break; }
-        if (c == '\\' || c == '\r') plain = false;
-        e += c == '\\' ? 2 : 1;
+        plain = false;
+        e += c == '\\' ? 2 : 1;  // an escaped character is never the closing quote
       }
       if (closed && e < n && plain) {
         pos = e + 1;
@@ -1084,10 +1099,12 @@ class working_set {
   }
   inline std::vector<entry>& entries() noexcept { return entries_; }
   inline const std::vector<entry>& entries() const noexcept { return entries_; }
-  void reserve(std::size_t n) {
+  /// Room for `n` entries in all, the index sized for `keys` of them (both default to n).
+  void reserve(std::size_t n, std::size_t keys = 0) {
     entries_.reserve(n);
+    if (!keys) keys = n;
     std::size_t want = 16;
-    while (want * 2 < n * 3) want <<= 1;  // load <= 2/3
+    while (want * 2 < keys * 3) want <<= 1;  // load <= 2/3
     if (want > slots_.size()) rehash(want);
   }
   /// Dialect scratch: the dotenv dialect's combined parse result (every file key, first file winning).
@@ -1497,7 +1514,7 @@ loaded load_with(const environment& process, const load_options& opts) {
       out.diagnostics.push_back(std::move(e));
     }
     if (text.empty()) continue;
-    ws.reserve(ws.entries().size() + text.size() / 32 + 16);  // a guess at the lines it adds
+    ws.reserve(ws.entries().size() + text.size() / 32 + 16, ws.entries().size() + text.size() / 48 + 16);
     // The environment keeps the text: keys and unquoted values view it.
     std::string_view kept = ws.adopt_text(std::move(text));
     file_context ctx{name, static_cast<std::uint32_t>(read_names.size()), opts.strict, &out.diagnostics};
