@@ -567,6 +567,14 @@ inline std::uint64_t key_prefix(std::string_view k, std::size_t off) noexcept {
     if constexpr (std::endian::native == std::endian::little) w = __builtin_bswap64(w);
     return w;
   }
+  if (k.size() <= off) return 0;
+  if (k.size() >= 8) {
+    // The last eight bytes of the key (in bounds), shifted so that byte `off` comes first.
+    std::uint64_t w;
+    std::memcpy(&w, k.data() + k.size() - 8, 8);
+    if constexpr (std::endian::native == std::endian::little) w = __builtin_bswap64(w);
+    return w << (8 * (off + 8 - k.size()));
+  }
   std::uint64_t w = 0;  // a byte loop: a memcpy of variable length is a library call
   for (std::size_t i = off; i < off + 8; ++i) w = (w << 8) | (i < k.size() ? static_cast<unsigned char>(k[i]) : 0u);
   return w;
@@ -1131,8 +1139,19 @@ class working_set {
       h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
       h ^= h >> 31;
     }
-    std::uint64_t w = 0;  // a byte loop: a memcpy of variable length is a library call
-    for (std::size_t b = i; b < k.size(); ++b) w |= std::uint64_t{static_cast<unsigned char>(k[b])} << (8 * (b - i));
+    std::uint64_t w = 0;
+    if (i < k.size()) {
+      if (k.size() >= 8) {
+        std::memcpy(&w, k.data() + k.size() - 8, 8);  // the last eight bytes, overlapping the ones hashed
+      } else if (k.size() >= 4) {
+        std::uint32_t a, b;
+        std::memcpy(&a, k.data(), 4);
+        std::memcpy(&b, k.data() + k.size() - 4, 4);
+        w = a | (std::uint64_t{b} << 32);
+      } else {
+        for (std::size_t b = 0; b < k.size(); ++b) w |= std::uint64_t{static_cast<unsigned char>(k[b])} << (8 * b);
+      }
+    }
     h = (h ^ w) * 0x94D049BB133111EBull;
     h ^= h >> 29;
     h *= 0xBF58476D1CE4E5B9ull;
