@@ -106,7 +106,7 @@ inline std::size_t first_invalid_utf8(std::string_view s) noexcept {
 class line_counter {
  public:
   explicit line_counter(std::string_view src) noexcept
-      : src_(src), has_cr_(std::memchr(src.data(), '\r', src.size()) != nullptr) {}
+      : src_(src), has_cr_(!src.empty() && std::memchr(src.data(), '\r', src.size()) != nullptr) {}
   /// 1-based line of byte `pos` (\n, \r\n and a lone \r each end a line). \pre pos never decreases.
   inline std::uint32_t line_of(std::size_t pos) noexcept {
     if (pos > src_.size()) pos = src_.size();
@@ -537,7 +537,7 @@ struct env_storage {
   env_storage& operator=(const env_storage&) = delete;
   /// Copies `s` into the arena.
   inline std::string_view keep(std::string_view s) {
-    if (s.empty()) return {};
+    if (s.empty()) return std::string_view("", 0);  // never a null data()
     char* p = static_cast<char*>(arena.allocate(s.size(), 1));
     std::memcpy(p, s.data(), s.size());
     return {p, s.size()};
@@ -1615,7 +1615,7 @@ inline char* write_string(char* p, std::string_view s) noexcept {
       if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
       ++run;
     }
-    std::memcpy(p, d + i, run - i);
+    if (run > i) std::memcpy(p, d + i, run - i);  // d may be null for an empty view
     p += run - i;
     i = run;
     if (i >= n) break;
