@@ -1016,7 +1016,9 @@ struct load_options {
   dialect_kind dialect = dialect_kind::bun;
   bool strict = false;                   ///< also report malformed lines and unterminated quotes
   std::optional<env::mode> mode_override;  ///< e.g. test for a test runner; otherwise from NODE_ENV/BUN_ENV
-  std::pmr::memory_resource* resource = nullptr;  ///< bulk storage while loading (nullptr: new/delete)
+  /// Bulk storage of the loaded bytes (copied and expanded values, process variables): the returned environment
+  /// and its copies keep using it, so it must outlive them (nullptr: new/delete).
+  std::pmr::memory_resource* resource = nullptr;
 };
 
 /// What load() produced.
