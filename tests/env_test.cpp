@@ -73,7 +73,7 @@ TEST_CASE("runtime::environment") {
   CHECK(e.get_bool("D"));
   CHECK_FALSE(e.get_bool("Z"));
   std::vector<std::string> keys;
-  for (const auto& kv : e) keys.push_back(kv.first);
+  for (const auto& kv : e) keys.emplace_back(kv.first);
   CHECK(keys == std::vector<std::string>{"A", "B", "C", "D"});
   ::setenv("RUNTIME_TEST_SNAPSHOT", "x", 1);
   auto p = environment::from_process();
@@ -115,6 +115,54 @@ TEST_CASE("runtime::environment") {
     auto moved = std::move(envp);  // pointers stay valid after a move
     CHECK(std::string(moved.data()[1]) == "C=3");
     CHECK(::getenv("C") == nullptr);
+  }
+
+  SUBCASE("views stay valid as long as any copy or derived environment lives") {
+    std::optional<environment> base = environment::from_pairs({{"K", std::string(100, 'k')}, {"L", "l"}});
+    environment copy = *base;
+    environment derived = base->with("M", std::string(50, 'm')).without("L");
+    std::string_view k = *base->get("K");
+    base.reset();
+    CHECK(k == std::string(100, 'k'));
+    CHECK(copy.get("K") == std::string_view(std::string(100, 'k')));
+    CHECK(derived.get("K") == std::string_view(std::string(100, 'k')));
+    CHECK(derived.get("M") == std::string_view(std::string(50, 'm')));
+    std::optional<env::loaded> r = env::load_text(environment{}, "A=plain\nB=\"quoted\"\nC=\"esc\\n\"\nD=$A-x\n");
+    environment kept = r->env;
+    r.reset();
+    CHECK(kept.get("A") == std::string_view("plain"));
+    CHECK(kept.get("B") == std::string_view("quoted"));
+    CHECK(kept.get("C") == std::string_view("esc\n"));
+    CHECK(kept.get("D") == std::string_view("plain-x"));
+  }
+
+  SUBCASE("iteration is sorted bytewise, first duplicate wins") {
+    // Long shared prefixes, keys that are prefixes of others, bytes >= 0x80, enough keys for the radix path.
+    std::vector<std::pair<std::string, std::string>> pairs;
+    std::uint32_t x = 12345;
+    for (int i = 0; i < 3000; ++i) {
+      std::string k;
+      x = x * 1103515245u + 12345u;
+      std::size_t len = (x >> 8) % 24;
+      for (std::size_t j = 0; j < len; ++j) {
+        x = x * 1103515245u + 12345u;
+        k.push_back("AB_ab.\x7f\x80\xff"[(x >> 16) % 9]);
+      }
+      pairs.emplace_back(k, std::to_string(i));
+    }
+    auto e = environment::from_pairs(pairs);
+    const auto& want = pairs;
+    std::vector<std::size_t> idx(want.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+      return want[a].first != want[b].first ? want[a].first < want[b].first : a < b;
+    });
+    std::vector<std::pair<std::string, std::string>> sorted;
+    for (auto i : idx)
+      if (sorted.empty() || sorted.back().first != want[i].first) sorted.push_back(want[i]);
+    std::vector<std::pair<std::string, std::string>> got;
+    for (const auto& [k, v] : e) got.emplace_back(std::string(k), std::string(v));
+    CHECK(got == sorted);
   }
 
   SUBCASE("apply_to_process is explicit") {
@@ -196,7 +244,7 @@ TEST_CASE("runtime::env::bun_dialect expansion") {
     std::sort(want.begin(), want.end());
     want.erase(std::unique(want.begin(), want.end()), want.end());
     std::vector<std::string> got;
-    for (const auto& kv : env::load_text(environment{}, text).env) got.push_back(kv.first);
+    for (const auto& kv : env::load_text(environment{}, text).env) got.emplace_back(kv.first);
     CHECK(got == want);
   }
 
@@ -211,6 +259,27 @@ TEST_CASE("runtime::env::bun_dialect expansion") {
     CHECK(bun_value("A=$B\nB=$A", "A") == "$A");  // cycles read the raw value once
     std::string quotes(200000, '"');
     CHECK_NOTHROW(env::load_text(environment{}, "A=" + quotes));
+  }
+}
+
+TEST_CASE("runtime::env provenance lines") {
+  // Lines are counted eight bytes at a time when the text has no \r, byte by byte otherwise: both agree.
+  std::string lf, crlf, cr;
+  for (int i = 0; i < 200; ++i) {
+    std::string line = i % 3 == 0 ? "# a comment that is longer than eight bytes" : i % 3 == 1 ? "" : "K" + std::to_string(i) + "=v";
+    lf += line + "\n";
+    crlf += line + "\r\n";
+    cr += line + "\r";
+  }
+  lf += "Q=\"multi\nline\"\nLAST=1";
+  crlf += "Q=\"multi\r\nline\"\r\nLAST=1";
+  cr += "Q=\"multi\rline\"\rLAST=1";
+  for (const std::string* text : {&lf, &crlf, &cr}) {
+    auto r = env::load_text(environment{}, *text);
+    CHECK(r.env.origin("K2")->line == 3);
+    CHECK(r.env.origin("K197")->line == 198);
+    CHECK(r.env.origin("Q")->line == 201);
+    CHECK(r.env.origin("LAST")->line == 203);
   }
 }
 
@@ -328,6 +397,17 @@ TEST_CASE("runtime::env::to_json") {
   auto e = environment::from_pairs({{"B", "q\"\\\n\t\x01"}, {"A", "caf\xC3\xA9"}, {"C", "bad\xFF"}});
   CHECK(env::to_json(e) == "{\"A\":\"caf\xC3\xA9\",\"B\":\"q\\\"\\\\\\n\\t\\u0001\",\"C\":\"bad\xEF\xBF\xBD\"}");
   CHECK(env::to_json(environment{}) == "{}");
+  // write_json gives the same bytes in pieces, whatever the piece size.
+  std::vector<std::pair<std::string, std::string>> many;
+  for (int i = 0; i < 500; ++i) many.emplace_back("K" + std::to_string(i), std::string(static_cast<std::size_t>(i), i % 7 ? 'v' : '"'));
+  auto big = environment::from_pairs(many);
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{100}, std::size_t{1} << 17}) {
+    std::string pieces;
+    std::size_t calls = 0;
+    env::write_json(big, [&](std::string_view p) { pieces += p; ++calls; }, chunk);
+    CHECK(pieces == env::to_json(big));
+    CHECK(calls >= 1);
+  }
   CHECK(env::is_secret_key("GITHUB_TOKEN"));
   CHECK(env::is_secret_key("db_password"));
   CHECK(env::is_secret_key("API_KEY"));

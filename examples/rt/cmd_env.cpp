@@ -74,8 +74,9 @@ int cmd_env(const invocation& inv) {
 
   std::string out;
   if (inv.flag("json")) {
-    out = env::to_json(r.env);
-    out.push_back('\n');
+    // Streamed in pieces: a 100,000-variable environment never sits in memory twice.
+    env::write_json(r.env, [](std::string_view piece) { write_all(1, piece); });
+    write_all(1, "\n");
   } else {
     bool show = inv.flag("show-secrets"), sources = inv.flag("sources");
     for (const auto& [k, v] : r.env) {

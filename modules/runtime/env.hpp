@@ -9,6 +9,7 @@
 #  include <sys/utsname.h>
 #  include <unistd.h>  // environ (glibc declares it under _GNU_SOURCE, which C++ compilers define)
 #  include <algorithm>
+#  include <bit>
 #  include <cerrno>
 #  include <charconv>
 #  include <concepts>
@@ -17,6 +18,7 @@
 #  include <cstring>
 #  include <deque>
 #  include <map>
+#  include <memory>
 #  include <memory_resource>
 #  include <optional>
 #  include <string>
@@ -58,6 +60,12 @@ inline constexpr bool is_key_char(unsigned char c) noexcept { return char_classe
 inline constexpr bool is_ident(unsigned char c) noexcept { return char_classes.t[c] & cc_ident; }
 inline constexpr bool is_value_end(unsigned char c) noexcept { return char_classes.t[c] & cc_value_end; }
 
+/// Nonzero when one of the eight bytes of `w` is `c`.
+inline constexpr std::uint64_t has_byte(std::uint64_t w, unsigned char c) noexcept {
+  const std::uint64_t x = w ^ (0x0101010101010101ull * c);
+  return (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+}
+
 inline std::string_view strip_bom(std::string_view s) noexcept {
   if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xEF && static_cast<unsigned char>(s[1]) == 0xBB &&
       static_cast<unsigned char>(s[2]) == 0xBF)
@@ -70,6 +78,13 @@ inline std::size_t first_invalid_utf8(std::string_view s) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   std::size_t n = s.size(), i = 0;
   while (i < n) {
+    // ASCII eight bytes at a time.
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ull) break;
+    }
+    if (i >= n) break;
     unsigned char c = p[i];
     if (c < 0x80) { ++i; continue; }
     std::size_t len = 0;
@@ -90,10 +105,33 @@ inline std::size_t first_invalid_utf8(std::string_view s) noexcept {
 /// Counts lines up to a position that only moves forward, so provenance costs O(file size) in total.
 class line_counter {
  public:
-  explicit line_counter(std::string_view src) noexcept : src_(src) {}
+  explicit line_counter(std::string_view src) noexcept
+      : src_(src), has_cr_(!src.empty() && std::memchr(src.data(), '\r', src.size()) != nullptr) {}
   /// 1-based line of byte `pos` (\n, \r\n and a lone \r each end a line). \pre pos never decreases.
-  std::uint32_t line_of(std::size_t pos) noexcept {
+  inline std::uint32_t line_of(std::size_t pos) noexcept {
     if (pos > src_.size()) pos = src_.size();
+    if (at_ >= pos) return line_;
+    if (!has_cr_) {
+      // No \r anywhere: count \n eight bytes at a time and remember where the last one ends.
+      const char* s = src_.data();
+      std::size_t i = at_, count = 0;
+      for (; i + 8 <= pos; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s + i, 8);
+        std::uint64_t x = w ^ 0x0A0A0A0A0A0A0A0Aull;  // zero bytes where '\n'
+        std::uint64_t t = ((x & 0x7F7F7F7F7F7F7F7Full) + 0x7F7F7F7F7F7F7F7Full) | x;
+        count += static_cast<std::size_t>((((~t & 0x8080808080808080ull) >> 7) * 0x0101010101010101ull) >> 56);
+      }
+      for (; i < pos; ++i) count += s[i] == '\n';
+      if (count) {
+        line_ += static_cast<std::uint32_t>(count);
+        std::size_t k = pos;
+        while (s[k - 1] != '\n') --k;
+        line_start_ = k;
+      }
+      at_ = pos;
+      return line_;
+    }
     while (at_ < pos) {
       char c = src_[at_++];
       if (c == '\n' || (c == '\r' && (at_ >= src_.size() || src_[at_] != '\n'))) {
@@ -113,6 +151,7 @@ class line_counter {
 
  private:
   std::string_view src_;
+  bool has_cr_;
   std::size_t at_ = 0, line_start_ = 0;
   std::uint32_t line_ = 1;
 };
@@ -179,11 +218,27 @@ void bun_parse(std::string_view src, std::string& scratch, Sink& sink) {
     char q = s[pos];
     if (q == '"' || q == '\'' || q == '`') {
       std::size_t open = pos, e = open + 1;
-      bool closed = false;
-      while (e < n) {
+      bool closed = false, plain = true;  // plain: no '\\' or '\r' inside, the value is the text itself
+      for (;;) {
+        // Skip what is neither the quote, '\\' nor '\r': eight bytes at a time, then byte by byte.
+        while (e + 8 <= n) {
+          std::uint64_t w;
+          std::memcpy(&w, s + e, 8);
+          if (has_byte(w, static_cast<unsigned char>(q)) | has_byte(w, '\\') | has_byte(w, '\r')) break;
+          e += 8;
+        }
+        while (e < n && s[e] != q && s[e] != '\\' && s[e] != '\r') ++e;
+        if (e >= n) break;
         char c = s[e];
         if (c == q) { closed = true; break; }
-        e += c == '\\' ? 2 : 1;
+        plain = false;
+        e += c == '\\' ? 2 : 1;  // an escaped character is never the closing quote
+      }
+      if (closed && e < n && plain) {
+        pos = e + 1;
+        skip_line();
+        sink.entry(key, std::string_view(s + open + 1, e - open - 1), key_pos);
+        continue;
       }
       if (closed && e < n) {
         // [open+1, e) is the body; e is the closing quote.
@@ -471,6 +526,130 @@ inline std::string js_replace_first(const std::string& s, std::string_view pat, 
   return out;
 }
 
+/// The bytes environments view: the .env texts, the loader's arena (quoted and expanded values, process
+/// variables) and the storages of environments this one was derived from. Written only while one environment
+/// is being built, then shared read-only by it and its copies (a snapshot's views stay valid as long as any
+/// environment holding the storage lives).
+struct env_storage {
+  explicit env_storage(std::pmr::memory_resource* upstream = nullptr)
+      : arena(upstream ? upstream : std::pmr::new_delete_resource()) {}
+  env_storage(const env_storage&) = delete;
+  env_storage& operator=(const env_storage&) = delete;
+  /// Copies `s` into the arena.
+  inline std::string_view keep(std::string_view s) {
+    if (s.empty()) return std::string_view("", 0);  // never a null data()
+    char* p = static_cast<char*>(arena.allocate(s.size(), 1));
+    std::memcpy(p, s.data(), s.size());
+    return {p, s.size()};
+  }
+  /// Takes ownership of a whole text (a .env file); the view stays valid as long as the storage.
+  inline std::string_view adopt(std::string text) {
+    texts.push_back(std::move(text));
+    return texts.back();
+  }
+  std::pmr::monotonic_buffer_resource arena;
+  std::deque<std::string> texts;
+  std::vector<std::shared_ptr<const env_storage>> parents;
+};
+
+/// A value's origin as an environment stores it: file 0 = the process, else a 1-based index into its files.
+struct origin_ref {
+  std::uint32_t file = 0;
+  std::uint32_t line = 0;
+};
+
+/// The first 8 bytes of `k` from `off` on, as a big-endian number (zero-padded): comparing two of them orders
+/// like comparing the bytes.
+inline std::uint64_t key_prefix(std::string_view k, std::size_t off) noexcept {
+  if (k.size() >= off + 8) {
+    std::uint64_t w;
+    std::memcpy(&w, k.data() + off, 8);
+    if constexpr (std::endian::native == std::endian::little) w = __builtin_bswap64(w);
+    return w;
+  }
+  if (k.size() <= off) return 0;
+  if (k.size() >= 8) {
+    // The last eight bytes of the key (in bounds), shifted so that byte `off` comes first.
+    std::uint64_t w;
+    std::memcpy(&w, k.data() + k.size() - 8, 8);
+    if constexpr (std::endian::native == std::endian::little) w = __builtin_bswap64(w);
+    return w << (8 * (off + 8 - k.size()));
+  }
+  std::uint64_t w = 0;  // a byte loop: a memcpy of variable length is a library call
+  for (std::size_t i = off; i < off + 8; ++i) w = (w << 8) | (i < k.size() ? static_cast<unsigned char>(k[i]) : 0u);
+  return w;
+}
+
+/// The indexes 0..n-1 ordered by (key_of(i) bytewise, i). LSD radix sort on the first 12 bytes (a counting
+/// pass per byte position where the keys differ), then comparison sorts only within runs of keys sharing
+/// those 12 bytes: comparison sorting 100,000 keys was a fifth of `rt env`.
+template <class KeyOf>
+std::vector<std::uint32_t> sorted_order(std::size_t n, const KeyOf& key_of) {
+  std::vector<std::uint32_t> out(n);
+  if (n < 64) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint32_t>(i);
+    std::sort(out.begin(), out.end(), [&](std::uint32_t a, std::uint32_t b) {
+      int c = key_of(a).compare(key_of(b));
+      return c != 0 ? c < 0 : a < b;
+    });
+    return out;
+  }
+  struct item {
+    std::uint64_t hi;  // bytes 0-7
+    std::uint32_t lo;  // bytes 8-11
+    std::uint32_t index;
+  };
+  std::vector<item> a(n), tmp(n);
+  // Byte positions where some keys differ (the others need no pass).
+  std::uint64_t hi_and = ~std::uint64_t{0}, hi_or = 0;
+  std::uint32_t lo_and = ~std::uint32_t{0}, lo_or = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string_view k = key_of(i);
+    item& it = a[i];
+    it = item{key_prefix(k, 0), static_cast<std::uint32_t>(key_prefix(k, 8) >> 32), static_cast<std::uint32_t>(i)};
+    hi_and &= it.hi;
+    hi_or |= it.hi;
+    lo_and &= it.lo;
+    lo_or |= it.lo;
+  }
+  const std::uint64_t hi_diff = hi_and ^ hi_or, lo_diff = lo_and ^ lo_or;  // bits where keys differ
+  std::uint32_t count[256];
+  for (int pass = 0; pass < 12; ++pass) {  // least significant byte first: lo's 4 bytes, then hi's 8
+    const bool on_lo = pass < 4;
+    const int shift = (on_lo ? pass : pass - 4) * 8;
+    if ((((on_lo ? lo_diff : hi_diff) >> shift) & 0xFF) == 0) continue;
+    std::memset(count, 0, sizeof count);
+    if (on_lo)
+      for (const item& it : a) ++count[(it.lo >> shift) & 0xFF];
+    else
+      for (const item& it : a) ++count[(it.hi >> shift) & 0xFF];
+    std::uint32_t sum = 0;
+    for (auto& c : count) {
+      std::uint32_t v = c;
+      c = sum;
+      sum += v;
+    }
+    if (on_lo)
+      for (const item& it : a) tmp[count[(it.lo >> shift) & 0xFF]++] = it;
+    else
+      for (const item& it : a) tmp[count[(it.hi >> shift) & 0xFF]++] = it;
+    a.swap(tmp);
+  }
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i + 1;
+    while (j < n && a[j].hi == a[i].hi && a[j].lo == a[i].lo) ++j;
+    if (j - i > 1)
+      std::sort(a.begin() + static_cast<std::ptrdiff_t>(i), a.begin() + static_cast<std::ptrdiff_t>(j),
+                [&](const item& x, const item& y) {
+                  int c = key_of(x.index).compare(key_of(y.index));
+                  return c != 0 ? c < 0 : x.index < y.index;
+                });
+    i = j;
+  }
+  for (std::size_t i = 0; i < n; ++i) out[i] = a[i].index;
+  return out;
+}
+
 }  // namespace runtime::inline v1::detail::envd
 
 RUNTIME_EXPORT_BEGIN
@@ -518,10 +697,12 @@ class child_envp {
 };
 
 /// An immutable snapshot of environment variables, each with its origin. Lookups never touch the live process
-/// environment. Iteration is in a stable order (sorted by key, bytewise).
+/// environment. Iteration is in a stable order (sorted by key, bytewise). Keys and values are views into bytes
+/// the snapshot owns (shared by its copies): they stay valid as long as this environment or any copy of it (or
+/// any environment derived from it with with()/without()) lives.
 class environment {
  public:
-  using value_type = std::pair<std::string, std::string>;
+  using value_type = std::pair<std::string_view, std::string_view>;
   using const_iterator = std::vector<value_type>::const_iterator;
 
   environment() = default;
@@ -529,6 +710,8 @@ class environment {
   /// Snapshots `environ` now. An entry without '=' reads as an empty value; an empty key is skipped; with
   /// duplicate keys the first wins, as libc's getenv does.
   static environment from_process() {
+    environment e;
+    auto st = std::make_shared<detail::envd::env_storage>();
     std::vector<value_type> pairs;
     for (char** p = environ; p && *p; ++p) {
       std::string_view entry(*p);
@@ -536,62 +719,73 @@ class environment {
       std::string_view key = entry.substr(0, eq);
       if (key.empty()) continue;
       std::string_view value = eq == std::string_view::npos ? std::string_view{} : entry.substr(eq + 1);
-      pairs.emplace_back(std::string(key), std::string(value));
+      pairs.emplace_back(st->keep(key), st->keep(value));
     }
-    return from_pairs(std::move(pairs));
+    e.store_ = std::move(st);
+    e.assign_refs(std::move(pairs), {});
+    return e;
   }
 
   /// Builds a snapshot from explicit pairs (tests, child environments); later duplicates are ignored. All values
   /// have the process as their origin.
   static environment from_pairs(std::vector<std::pair<std::string, std::string>> pairs) {
-    environment e;
-    e.assign(std::move(pairs), {});
-    return e;
+    return from_pairs_with_origins(std::move(pairs), {});
   }
 
   /// Builds a snapshot with origins: `origins[i]` belongs to `pairs[i]` (missing ones mean the process).
   /// Later duplicates are ignored.
-  static environment from_pairs_with_origins(std::vector<value_type> pairs, std::vector<env_origin> origins) {
+  static environment from_pairs_with_origins(std::vector<std::pair<std::string, std::string>> pairs,
+                                             std::vector<env_origin> origins) {
     environment e;
-    e.assign(std::move(pairs), std::move(origins));
+    std::vector<detail::envd::origin_ref> refs(pairs.size());
+    std::unordered_map<std::string, std::uint32_t> file_ids;
+    for (std::size_t i = 0; i < refs.size() && i < origins.size(); ++i) {
+      if (origins[i].is_process()) continue;
+      auto [it, fresh] = file_ids.try_emplace(origins[i].file, static_cast<std::uint32_t>(e.files_.size() + 1));
+      if (fresh) e.files_.push_back(origins[i].file);
+      refs[i] = detail::envd::origin_ref{it->second, origins[i].line};
+    }
+    e.adopt_pairs(pairs, std::move(refs));
     return e;
   }
 
-  /// The loader's builder: `file_of[i]` is 0 for the process or a 1-based index into `files`, `line_of[i]` the
-  /// line. Later duplicates are ignored.
-  static environment from_parts(std::vector<value_type> pairs, std::vector<std::uint32_t> file_of,
-                                std::vector<std::uint32_t> line_of, std::vector<std::string> files) {
+  /// Builds a snapshot from parts: `file_of[i]` is 0 for the process or a 1-based index into `files`,
+  /// `line_of[i]` the line. Later duplicates are ignored.
+  static environment from_parts(std::vector<std::pair<std::string, std::string>> pairs,
+                                std::vector<std::uint32_t> file_of, std::vector<std::uint32_t> line_of,
+                                std::vector<std::string> files) {
     environment e;
-    std::vector<origin_ref> refs(pairs.size());
+    std::vector<detail::envd::origin_ref> refs(pairs.size());
     for (std::size_t i = 0; i < refs.size(); ++i)
-      refs[i] = origin_ref{i < file_of.size() ? file_of[i] : 0u, i < line_of.size() ? line_of[i] : 0u};
-    e.assign_refs(std::move(pairs), std::move(refs));
+      refs[i] = {i < file_of.size() ? file_of[i] : 0u, i < line_of.size() ? line_of[i] : 0u};
+    e.adopt_pairs(pairs, std::move(refs));
     e.files_ = std::move(files);
     return e;
   }
 
-  /// The loader's fast builder. \pre `pairs` sorted by key with unique keys; `file_of`/`line_of` parallel to it
-  /// (file 0 = the process, else a 1-based index into `files`).
-  static environment from_sorted_parts(std::vector<value_type> pairs, const std::vector<std::uint32_t>& file_of,
-                                       const std::vector<std::uint32_t>& line_of, std::vector<std::string> files) {
+  /// The loader's builder (no copies): \pre `vars` sorted by key with unique keys, viewing bytes `storage`
+  /// keeps alive; `origins` parallel to it (file 0 = the process, else a 1-based index into `files`).
+  static environment from_sorted_views(std::vector<value_type> vars, std::vector<detail::envd::origin_ref> origins,
+                                       std::vector<std::string> files,
+                                       std::shared_ptr<const detail::envd::env_storage> storage) {
     environment e;
-    e.vars_ = std::move(pairs);
-    e.origins_.resize(e.vars_.size());
-    for (std::size_t i = 0; i < e.origins_.size(); ++i) e.origins_[i] = origin_ref{file_of[i], line_of[i]};
+    e.vars_ = std::move(vars);
+    e.origins_ = std::move(origins);
     e.files_ = std::move(files);
+    e.store_ = std::move(storage);
     return e;
   }
 
   /// The value of `key`, or nullopt when unset.
-  std::optional<std::string_view> get(std::string_view key) const {
+  inline std::optional<std::string_view> get(std::string_view key) const {
     auto i = find(key);
     if (i == npos) return std::nullopt;
-    return std::string_view(vars_[i].second);
+    return vars_[i].second;
   }
   /// Same as get(); lets an environment serve as a lookup callable (runtime::log::config::from_environment).
-  std::optional<std::string_view> operator()(std::string_view key) const { return get(key); }
+  inline std::optional<std::string_view> operator()(std::string_view key) const { return get(key); }
 
-  bool contains(std::string_view key) const { return find(key) != npos; }
+  inline bool contains(std::string_view key) const { return find(key) != npos; }
 
   /// The value of `key`, or `fallback` when unset.
   std::string get_or(std::string_view key, std::string_view fallback) const {
@@ -600,7 +794,7 @@ class environment {
   }
 
   /// Bun's truthiness: unset, "", "0" and "false" are false; everything else is true.
-  bool get_bool(std::string_view key) const {
+  inline bool get_bool(std::string_view key) const {
     auto v = get(key);
     return v && !v->empty() && *v != "0" && *v != "false";
   }
@@ -640,26 +834,30 @@ class environment {
     return env_origin{files_[r.file - 1], r.line};
   }
 
-  std::size_t size() const noexcept { return vars_.size(); }
-  bool empty() const noexcept { return vars_.empty(); }
+  inline std::size_t size() const noexcept { return vars_.size(); }
+  inline bool empty() const noexcept { return vars_.empty(); }
   /// Iteration in a stable order (sorted by key).
-  const_iterator begin() const noexcept { return vars_.begin(); }
-  const_iterator end() const noexcept { return vars_.end(); }
+  inline const_iterator begin() const noexcept { return vars_.begin(); }
+  inline const_iterator end() const noexcept { return vars_.end(); }
 
   /// A copy with `key` set to `value` (origin: the process, i.e. set by the program).
-  environment with(std::string key, std::string value) const {
+  environment with(std::string_view key, std::string_view value) const {
     environment e = *this;
+    auto st = std::make_shared<detail::envd::env_storage>();
+    if (store_) st->parents.push_back(store_);
+    std::string_view v = st->keep(value);
     auto i = e.find(key);
     if (i != npos) {
-      e.vars_[i].second = std::move(value);
+      e.vars_[i].second = v;
       e.origins_[i] = {};
-      return e;
+    } else {
+      auto it = std::lower_bound(e.vars_.begin(), e.vars_.end(), key,
+                                 [](const value_type& a, std::string_view k) { return a.first < k; });
+      auto at = it - e.vars_.begin();
+      e.vars_.insert(it, value_type(st->keep(key), v));
+      e.origins_.insert(e.origins_.begin() + at, detail::envd::origin_ref{});
     }
-    auto it = std::lower_bound(e.vars_.begin(), e.vars_.end(), key,
-                               [](const value_type& a, std::string_view k) { return a.first < k; });
-    auto at = it - e.vars_.begin();
-    e.vars_.insert(it, value_type(std::move(key), std::move(value)));
-    e.origins_.insert(e.origins_.begin() + at, origin_ref{});
+    e.store_ = std::move(st);
     return e;
   }
   /// A copy without `key`.
@@ -701,60 +899,52 @@ class environment {
       }
       for (const auto& k : drop) ::unsetenv(k.c_str());
     }
-    for (const auto& [k, v] : vars_)
-      if (k.find('=') != std::string::npos || ::setenv(k.c_str(), v.c_str(), 1) != 0) ok = false;
+    for (const auto& [k, v] : vars_) {
+      std::string ks(k), vs(v);
+      if (ks.find('=') != std::string::npos || ::setenv(ks.c_str(), vs.c_str(), 1) != 0) ok = false;
+    }
     return ok;
   }
 
  private:
-  struct origin_ref {
-    std::uint32_t file = 0;  // 0 = process, else index+1 into files_
-    std::uint32_t line = 0;
-  };
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
-  std::size_t find(std::string_view key) const noexcept {
+  inline std::size_t find(std::string_view key) const noexcept {
     auto it = std::lower_bound(vars_.begin(), vars_.end(), key,
-                               [](const value_type& a, std::string_view k) { return std::string_view(a.first) < k; });
+                               [](const value_type& a, std::string_view k) { return a.first < k; });
     if (it == vars_.end() || it->first != key) return npos;
     return static_cast<std::size_t>(it - vars_.begin());
   }
 
-  void assign(std::vector<value_type> pairs, std::vector<env_origin> origins) {
-    std::vector<origin_ref> refs(pairs.size());
-    std::unordered_map<std::string, std::uint32_t> file_ids;
-    files_.clear();
-    for (std::size_t i = 0; i < refs.size() && i < origins.size(); ++i) {
-      if (origins[i].is_process()) continue;
-      auto [it, fresh] = file_ids.try_emplace(origins[i].file, static_cast<std::uint32_t>(files_.size() + 1));
-      if (fresh) files_.push_back(origins[i].file);
-      refs[i] = origin_ref{it->second, origins[i].line};
-    }
-    assign_refs(std::move(pairs), std::move(refs));
+  /// Copies `pairs` into a fresh storage, then sorts and deduplicates them.
+  void adopt_pairs(const std::vector<std::pair<std::string, std::string>>& pairs,
+                   std::vector<detail::envd::origin_ref> refs) {
+    auto st = std::make_shared<detail::envd::env_storage>();
+    std::vector<value_type> views;
+    views.reserve(pairs.size());
+    for (const auto& [k, v] : pairs) views.emplace_back(st->keep(k), st->keep(v));
+    store_ = std::move(st);
+    assign_refs(std::move(views), std::move(refs));
   }
 
-  void assign_refs(std::vector<value_type> pairs, std::vector<origin_ref> refs) {
-    std::vector<std::uint32_t> idx(pairs.size());
-    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<std::uint32_t>(i);
-    // Sort by (key, position) so that the first of equal keys survives (no stable_sort: see helper rules).
-    std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
-      int c = pairs[a].first.compare(pairs[b].first);
-      return c != 0 ? c < 0 : a < b;
-    });
+  /// Sorts by (key, position) and keeps the first of equal keys. `refs` may be shorter (the process).
+  void assign_refs(std::vector<value_type> pairs, std::vector<detail::envd::origin_ref> refs) {
+    auto idx = detail::envd::sorted_order(pairs.size(), [&](std::size_t i) { return pairs[i].first; });
     vars_.clear();
     origins_.clear();
     vars_.reserve(idx.size());
     origins_.reserve(idx.size());
     for (std::uint32_t i : idx) {
       if (!vars_.empty() && vars_.back().first == pairs[i].first) continue;
-      vars_.push_back(std::move(pairs[i]));
-      origins_.push_back(refs[i]);
+      vars_.push_back(pairs[i]);
+      origins_.push_back(i < refs.size() ? refs[i] : detail::envd::origin_ref{});
     }
   }
 
   std::vector<value_type> vars_;
-  std::vector<origin_ref> origins_;
+  std::vector<detail::envd::origin_ref> origins_;
   std::vector<std::string> files_;
+  std::shared_ptr<const detail::envd::env_storage> store_;
 };
 
 namespace env {
@@ -826,7 +1016,9 @@ struct load_options {
   dialect_kind dialect = dialect_kind::bun;
   bool strict = false;                   ///< also report malformed lines and unterminated quotes
   std::optional<env::mode> mode_override;  ///< e.g. test for a test runner; otherwise from NODE_ENV/BUN_ENV
-  std::pmr::memory_resource* resource = nullptr;  ///< bulk storage while loading (nullptr: new/delete)
+  /// Bulk storage of the loaded bytes (copied and expanded values, process variables): the returned environment
+  /// and its copies keep using it, so it must outlive them (nullptr: new/delete).
+  std::pmr::memory_resource* resource = nullptr;
 };
 
 /// What load() produced.
@@ -850,27 +1042,38 @@ class working_set {
     std::uint32_t line = 0;
   };
 
+  /// `r`: where the loaded bytes (copied values, the .env texts' views) are allocated in bulk; it must outlive
+  /// the environment built from this working set and its copies (nullptr: new/delete).
   explicit working_set(std::pmr::memory_resource* r = nullptr)
-      : arena_(r ? r : std::pmr::new_delete_resource()) {}
+      : store_(std::make_shared<detail::envd::env_storage>(r)) {}
 
-  /// Copies bytes into the arena; the view lives as long as this working_set.
-  std::string_view keep(std::string_view s) {
-    if (s.empty()) return {};
-    char* p = static_cast<char*>(arena_.allocate(s.size(), 1));
-    std::memcpy(p, s.data(), s.size());
-    return {p, s.size()};
+  /// Copies bytes into the storage the built environment keeps; the view lives as long as that environment.
+  inline std::string_view keep(std::string_view s) { return store_->keep(s); }
+  /// Takes ownership of a whole .env text: keys and values may then view it without copies.
+  inline std::string_view adopt_text(std::string text) { return store_->adopt(std::move(text)); }
+  /// True when `text` lies inside a text adopt_text() took.
+  bool owns_text(std::string_view text) const noexcept {
+    for (const auto& t : store_->texts)
+      if (text.data() >= t.data() && text.data() + text.size() <= t.data() + t.size()) return true;
+    return false;
   }
+  /// Frees the key index (lookups, index_of and put* no longer find anything): detail_build's sort can then
+  /// reuse its memory.
+  void release_index() noexcept { std::vector<slot>().swap(slots_); }
+  /// The storage the views point into (detail_build hands it to the environment).
+  const std::shared_ptr<detail::envd::env_storage>& storage() const noexcept { return store_; }
   /// The index of `key`, or -1.
-  std::ptrdiff_t index_of(std::string_view key) const {
+  inline std::ptrdiff_t index_of(std::string_view key) const {
     std::size_t i = find_slot(key, hash(key));
     return slots_.empty() || slots_[i].index == 0 ? -1 : static_cast<std::ptrdiff_t>(slots_[i].index - 1);
   }
-  const std::string_view* lookup(std::string_view key) const {
+  inline const std::string_view* lookup(std::string_view key) const {
     auto i = index_of(key);
     return i < 0 ? nullptr : &entries_[static_cast<std::size_t>(i)].value;
   }
   /// Inserts (copying key and value into the arena) or replaces.
-  void put(std::string_view key, std::string_view value, std::uint32_t file, std::uint32_t line, bool copy = true) {
+  inline void put(std::string_view key, std::string_view value, std::uint32_t file, std::uint32_t line,
+                  bool copy = true) {
     std::uint64_t h = hash(key);
     grow_if_needed();
     std::size_t i = find_slot(key, h);
@@ -887,11 +1090,9 @@ class working_set {
   }
   /// Bun's rule for one assignment: a key that existed before index `before` (the process, earlier files) is
   /// kept; otherwise the value is set (a later duplicate in the same file wins, keeping the first position).
-  /// Bun's rule for one assignment: a key that existed before index `before` (the process, earlier files) is
-  /// kept; otherwise the value is set (a later duplicate in the same file wins, keeping the first position).
-  /// \pre `key` and `value` outlive this working_set (views into the file text, or kept with keep()).
-  void put_unless_before(std::string_view key, std::string_view value, std::uint32_t file, std::uint32_t line,
-                         std::size_t before) {
+  /// \pre `key` and `value` live in storage() (views into an adopted text, or kept with keep()).
+  inline void put_unless_before(std::string_view key, std::string_view value, std::uint32_t file,
+                                std::uint32_t line, std::size_t before) {
     std::uint64_t h = hash(key);
     grow_if_needed();
     std::size_t i = find_slot(key, h);
@@ -906,12 +1107,14 @@ class working_set {
     entries_.push_back(entry{key, value, file, line});
     slots_[i] = slot{static_cast<std::uint32_t>(entries_.size()), static_cast<std::uint32_t>(h)};
   }
-  std::vector<entry>& entries() noexcept { return entries_; }
-  const std::vector<entry>& entries() const noexcept { return entries_; }
-  void reserve(std::size_t n) {
+  inline std::vector<entry>& entries() noexcept { return entries_; }
+  inline const std::vector<entry>& entries() const noexcept { return entries_; }
+  /// Room for `n` entries in all, the index sized for `keys` of them (both default to n).
+  void reserve(std::size_t n, std::size_t keys = 0) {
     entries_.reserve(n);
+    if (!keys) keys = n;
     std::size_t want = 16;
-    while (want < n * 2) want <<= 1;
+    while (want * 2 < keys * 3) want <<= 1;  // load <= 2/3
     if (want > slots_.size()) rehash(want);
   }
   /// Dialect scratch: the dotenv dialect's combined parse result (every file key, first file winning).
@@ -919,9 +1122,9 @@ class working_set {
   std::unordered_set<std::string> combined_keys;
 
  private:
-  std::pmr::monotonic_buffer_resource arena_;
+  std::shared_ptr<detail::envd::env_storage> store_;
   std::vector<entry> entries_;
-  // Open addressing, linear probing, load <= 1/2: the loader's hot path (a std::unordered_map node per key
+  // Open addressing, linear probing, load <= 2/3: the loader's hot path (a std::unordered_map node per key
   // cost a quarter of `rt env` on a 100,000-line file).
   struct slot {
     std::uint32_t index = 0;  // entries_ index + 1; 0 = empty
@@ -929,7 +1132,7 @@ class working_set {
   };
   std::vector<slot> slots_;
 
-  static std::uint64_t hash(std::string_view k) noexcept {
+  static inline std::uint64_t hash(std::string_view k) noexcept {
     std::uint64_t h = 0x9E3779B97F4A7C15ull ^ k.size();
     std::size_t i = 0;
     for (; i + 8 <= k.size(); i += 8) {
@@ -939,14 +1142,25 @@ class working_set {
       h ^= h >> 31;
     }
     std::uint64_t w = 0;
-    if (k.size() > i) std::memcpy(&w, k.data() + i, k.size() - i);
+    if (i < k.size()) {
+      if (k.size() >= 8) {
+        std::memcpy(&w, k.data() + k.size() - 8, 8);  // the last eight bytes, overlapping the ones hashed
+      } else if (k.size() >= 4) {
+        std::uint32_t a, b;
+        std::memcpy(&a, k.data(), 4);
+        std::memcpy(&b, k.data() + k.size() - 4, 4);
+        w = a | (std::uint64_t{b} << 32);
+      } else {
+        for (std::size_t b = 0; b < k.size(); ++b) w |= std::uint64_t{static_cast<unsigned char>(k[b])} << (8 * b);
+      }
+    }
     h = (h ^ w) * 0x94D049BB133111EBull;
     h ^= h >> 29;
     h *= 0xBF58476D1CE4E5B9ull;
     return h ^ (h >> 32);
   }
   /// The slot holding `key`, or the empty slot where it would go. \pre slots_ non-empty or returns 0.
-  std::size_t find_slot(std::string_view key, std::uint64_t h) const noexcept {
+  inline std::size_t find_slot(std::string_view key, std::uint64_t h) const noexcept {
     if (slots_.empty()) return 0;
     std::size_t mask = slots_.size() - 1, i = static_cast<std::size_t>(h) & mask;
     auto h32 = static_cast<std::uint32_t>(h);
@@ -957,9 +1171,9 @@ class working_set {
       i = (i + 1) & mask;
     }
   }
-  void grow_if_needed() {
+  inline void grow_if_needed() {
     if (slots_.empty()) rehash(64);
-    else if ((entries_.size() + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+    else if ((entries_.size() + 1) * 3 > slots_.size() * 2) rehash(slots_.size() * 2);
   }
   void rehash(std::size_t n) {
     std::vector<slot> fresh(n);
@@ -997,6 +1211,7 @@ struct bun_dialect {
   static constexpr std::string_view name = "bun";
 
   static void load_file(working_set& ws, std::string_view text, const file_context& ctx) {
+    if (!ws.owns_text(text)) text = ws.adopt_text(std::string(text));  // entries view the text
     text = detail::envd::strip_bom(text);
     const std::size_t before = ws.entries().size();
     detail::envd::line_counter lines(text);
@@ -1216,59 +1431,28 @@ struct dotenv_dialect {
 
 static_assert(env_dialect<bun_dialect> && env_dialect<dotenv_dialect>);
 
-/// The environment a working set describes (`files[i]` names file id i+1).
+/// The environment a working set describes (`files[i]` names file id i+1). Copies no bytes: the environment
+/// views the working set's storage and keeps it alive.
 inline environment detail_build(const working_set& ws, std::vector<std::string> files) {
   const auto& es = ws.entries();
-  // Keys in a working set are unique: sort views once, then build the strings in their final order.
-  // The first 8 bytes as a big-endian number decide most comparisons without a memcmp call.
-  struct item {
-    std::uint64_t prefix;
-    std::string_view key;
-    std::uint32_t index;
-  };
-  std::vector<item> order(es.size());
-  for (std::size_t i = 0; i < es.size(); ++i) {
-    std::uint64_t p = 0;
-    std::string_view k = es[i].key;
-    for (std::size_t b = 0; b < 8; ++b) p = (p << 8) | (b < k.size() ? static_cast<unsigned char>(k[b]) : 0u);
-    order[i] = item{p, k, static_cast<std::uint32_t>(i)};
+  // Keys in a working set are unique.
+  auto order = detail::envd::sorted_order(es.size(), [&es](std::size_t i) { return es[i].key; });
+  std::vector<environment::value_type> vars;
+  std::vector<detail::envd::origin_ref> origins;
+  vars.reserve(es.size());
+  origins.reserve(es.size());
+  for (std::uint32_t i : order) {
+    const auto& e = es[i];
+    vars.emplace_back(e.key, e.value);
+    origins.push_back(detail::envd::origin_ref{e.file, e.line});
   }
-  // LSD radix sort on the prefix (8 counting passes, skipping bytes all keys share), then comparison sorts
-  // only within runs of equal prefix: comparison sorting 100,000 keys was a fifth of `rt env`.
-  {
-    std::vector<item> tmp(order.size());
-    for (int byte = 0; byte < 8; ++byte) {
-      std::size_t count[257] = {};
-      const int shift = byte * 8;
-      for (const auto& it : order) ++count[((it.prefix >> shift) & 0xFF) + 1];
-      bool one_bucket = false;
-      for (std::size_t b = 1; b <= 256; ++b) if (count[b] == order.size()) one_bucket = true;
-      if (one_bucket) continue;
-      for (std::size_t b = 1; b <= 256; ++b) count[b] += count[b - 1];
-      for (const auto& it : order) tmp[count[(it.prefix >> shift) & 0xFF]++] = it;
-      order.swap(tmp);
-    }
-    for (std::size_t i = 0; i < order.size();) {
-      std::size_t j = i + 1;
-      while (j < order.size() && order[j].prefix == order[i].prefix) ++j;
-      if (j - i > 1)
-        std::sort(order.begin() + static_cast<std::ptrdiff_t>(i), order.begin() + static_cast<std::ptrdiff_t>(j),
-                  [](const item& a, const item& b) { return a.key < b.key; });
-      i = j;
-    }
-  }
-  std::vector<environment::value_type> pairs;
-  std::vector<std::uint32_t> file_of, line_of;
-  pairs.reserve(es.size());
-  file_of.reserve(es.size());
-  line_of.reserve(es.size());
-  for (const auto& it : order) {
-    const auto& e = es[it.index];
-    pairs.emplace_back(std::string(e.key), std::string(e.value));
-    file_of.push_back(e.file);
-    line_of.push_back(e.line);
-  }
-  return environment::from_sorted_parts(std::move(pairs), file_of, line_of, std::move(files));
+  return environment::from_sorted_views(std::move(vars), std::move(origins), std::move(files), ws.storage());
+}
+
+/// detail_build() for a working set that is done with: frees its index first, so the sort reuses that memory.
+inline environment detail_build(working_set&& ws, std::vector<std::string> files) {
+  ws.release_index();
+  return detail_build(static_cast<const working_set&>(ws), std::move(files));
 }
 
 /// Reads a whole file. Returns false with `err` set for errors worth a message (directory, unreadable);
@@ -1289,11 +1473,13 @@ inline bool read_file(const std::string& path, std::string& out, std::optional<e
     err.emplace(error_kind::env, "env.is_directory", "env file " + path + " is a directory");
     return false;
   }
+  // Straight into the string (one copy), sized by fstat and grown when the file turns out longer.
   out.clear();
-  if (st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size));
-  char buf[65536];
+  std::size_t have = 0;
+  out.resize(st.st_size > 0 ? static_cast<std::size_t>(st.st_size) + 1 : 4096);
   for (;;) {
-    auto n = ::read(fd, buf, sizeof buf);
+    if (have == out.size()) out.resize(out.size() * 2);
+    auto n = ::read(fd, out.data() + have, out.size() - have);
     if (n < 0) {
       if (errno == EINTR) continue;
       int e = errno;
@@ -1302,8 +1488,9 @@ inline bool read_file(const std::string& path, std::string& out, std::optional<e
       return false;
     }
     if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
+    have += static_cast<std::size_t>(n);
   }
+  out.resize(have);
   ::close(fd);
   return true;
 }
@@ -1317,12 +1504,11 @@ loaded load_with(const environment& process, const load_options& opts) {
   out.mode = opts.mode_override ? *opts.mode_override : mode_of(process);
   working_set ws(opts.resource);
   ws.reserve(process.size() + 64);
-  for (const auto& [k, v] : process) ws.put(k, v, 0, 0, /*copy=*/false);  // process outlives ws
+  for (const auto& [k, v] : process) ws.put(k, v, 0, 0);
   std::vector<std::string> names;
   if (!opts.env_files.empty()) names = explicit_files(opts.env_files);
   else if (!opts.no_env_file && opts.default_files_enabled) names = default_files(out.mode);
   std::vector<std::string> seen;
-  std::deque<std::string> texts;  // file contents stay alive: entries may view into them
   std::vector<std::string> read_names;
   for (const auto& name : names) {
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
@@ -1349,13 +1535,14 @@ loaded load_with(const environment& process, const load_options& opts) {
       out.diagnostics.push_back(std::move(e));
     }
     if (text.empty()) continue;
-    ws.reserve(ws.entries().size() + text.size() / 32 + 16);  // a guess at the lines it adds
-    texts.push_back(std::move(text));
+    ws.reserve(ws.entries().size() + text.size() / 32 + 16, ws.entries().size() + text.size() / 48 + 16);
+    // The environment keeps the text: keys and unquoted values view it.
+    std::string_view kept = ws.adopt_text(std::move(text));
     file_context ctx{name, static_cast<std::uint32_t>(read_names.size()), opts.strict, &out.diagnostics};
-    D::load_file(ws, texts.back(), ctx);
+    D::load_file(ws, kept, ctx);
   }
   D::finish(ws);
-  out.env = detail_build(ws, std::move(read_names));
+  out.env = detail_build(std::move(ws), std::move(read_names));
   return out;
 }
 
@@ -1371,11 +1558,11 @@ template <env_dialect D = bun_dialect>
 loaded load_text(const environment& base, std::string_view text, std::string_view name = ".env", bool strict = false) {
   loaded out;
   working_set ws;
-  for (const auto& [k, v] : base) ws.put(k, v, 0, 0, false);
+  for (const auto& [k, v] : base) ws.put(k, v, 0, 0);
   file_context ctx{name, 1, strict, &out.diagnostics};
-  D::load_file(ws, text, ctx);
+  D::load_file(ws, ws.adopt_text(std::string(text)), ctx);
   D::finish(ws);
-  out.env = detail_build(ws, {std::string(name)});
+  out.env = detail_build(std::move(ws), {std::string(name)});
   out.files.emplace_back(name);
   return out;
 }
@@ -1406,51 +1593,108 @@ inline bool is_secret_key(std::string_view key) {
   return false;
 }
 
-/// Appends `s` as a JSON string (quotes included), like JSON.stringify: invalid UTF-8 bytes become U+FFFD.
-inline void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
+namespace detail_json {
+/// Writes `s` as a JSON string (quotes included) at `p`, which has room for 6 * s.size() + 2 bytes; returns
+/// the end.
+inline char* write_string(char* p, std::string_view s) noexcept {
+  *p++ = '"';
   std::size_t i = 0;
-  while (i < s.size()) {
+  const std::size_t n = s.size();
+  const char* d = s.data();
+  while (i < n) {
     std::size_t run = i;
-    while (run < s.size()) {
-      unsigned char c = static_cast<unsigned char>(s[run]);
+    // Eight bytes at a time while none needs a look (< 0x20, '"', '\\', >= 0x80).
+    for (; run + 8 <= n; run += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, d + run, 8);
+      constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+      std::uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');  // zero bytes where '"' or '\\'
+      std::uint64_t hit = ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b) | w;
+      if (hit & high) break;
+    }
+    while (run < n) {
+      unsigned char c = static_cast<unsigned char>(d[run]);
       if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
       ++run;
     }
-    out.append(s.data() + i, run - i);
+    if (run > i) std::memcpy(p, d + i, run - i);  // d may be null for an empty view
+    p += run - i;
     i = run;
-    if (i >= s.size()) break;
-    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (i >= n) break;
+    unsigned char c = static_cast<unsigned char>(d[i]);
     if (c >= 0x80) {
       auto bad = detail::envd::first_invalid_utf8(s.substr(i, 4));
       std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
       if (bad == 0 || (bad != std::string_view::npos && bad < len)) {
-        out.append("\xEF\xBF\xBD");
+        std::memcpy(p, "\xEF\xBF\xBD", 3);
+        p += 3;
         ++i;
       } else {
-        out.append(s.data() + i, len);
+        std::memcpy(p, d + i, len);
+        p += len;
         i += len;
       }
       continue;
     }
+    *p++ = '\\';
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
+      case '"': *p++ = '"'; break;
+      case '\\': *p++ = '\\'; break;
+      case '\n': *p++ = 'n'; break;
+      case '\r': *p++ = 'r'; break;
+      case '\t': *p++ = 't'; break;
+      case '\b': *p++ = 'b'; break;
+      case '\f': *p++ = 'f'; break;
       default: {
         static constexpr char hex[] = "0123456789abcdef";
-        out.append("\\u00");
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 15]);
+        std::memcpy(p, "u00", 3);
+        p[3] = hex[c >> 4];
+        p[4] = hex[c & 15];
+        p += 5;
       }
     }
     ++i;
   }
-  out.push_back('"');
+  *p++ = '"';
+  return p;
+}
+}  // namespace detail_json
+
+/// Appends `s` as a JSON string (quotes included), like JSON.stringify: invalid UTF-8 bytes become U+FFFD.
+inline void append_json_string(std::string& out, std::string_view s) {
+  std::size_t at = out.size();
+  out.resize(at + 6 * s.size() + 2);
+  char* end = detail_json::write_string(out.data() + at, s);
+  out.resize(static_cast<std::size_t>(end - out.data()));
+}
+
+/// Writes the whole environment as one JSON object on one line (keys sorted, no trailing newline) through
+/// `write(std::string_view)`, in pieces of about `chunk` bytes: the bytes of to_json() without holding them all.
+template <class Write>
+void write_json(const environment& e, Write&& write, std::size_t chunk = std::size_t{1} << 17) {
+  std::string buf(chunk + 64, '\0');
+  std::size_t at = 0;
+  buf[at++] = '{';
+  bool first = true;
+  for (const auto& [k, v] : e) {
+    std::size_t need = 6 * (k.size() + v.size()) + 8;
+    if (buf.size() - at < need) {
+      if (at >= chunk) {
+        write(std::string_view(buf.data(), at));
+        at = 0;
+      }
+      if (buf.size() - at < need) buf.resize(at + need);
+    }
+    char* p = buf.data() + at;
+    if (!first) *p++ = ',';
+    first = false;
+    p = detail_json::write_string(p, k);
+    *p++ = ':';
+    p = detail_json::write_string(p, v);
+    at = static_cast<std::size_t>(p - buf.data());
+  }
+  buf[at++] = '}';
+  write(std::string_view(buf.data(), at));
 }
 
 /// The whole environment as one JSON object on one line (keys sorted), without a trailing newline.
@@ -1459,16 +1703,7 @@ inline std::string to_json(const environment& e) {
   std::size_t n = 2;
   for (const auto& [k, v] : e) n += k.size() + v.size() + 6;
   out.reserve(n);
-  out.push_back('{');
-  bool first = true;
-  for (const auto& [k, v] : e) {
-    if (!first) out.push_back(',');
-    first = false;
-    append_json_string(out, k);
-    out.push_back(':');
-    append_json_string(out, v);
-  }
-  out.push_back('}');
+  write_json(e, [&out](std::string_view piece) { out.append(piece); }, std::size_t{1} << 16);
   return out;
 }
 

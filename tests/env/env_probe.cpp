@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s [%s]\n", d.message().c_str(), d.code().c_str());
   }
   if (sources)
-    for (const auto& [k, v] : r.env) std::printf("%s %s\n", k.c_str(), r.env.origin(k)->to_string().c_str());
+    for (const auto& [k, v] : r.env)
+      std::printf("%.*s %s\n", static_cast<int>(k.size()), k.data(), r.env.origin(k)->to_string().c_str());
   std::string out = runtime::env::to_json(r.env);
   std::printf("%s\n", out.c_str());
   return o.strict && !r.diagnostics.empty() ? 1 : 0;
