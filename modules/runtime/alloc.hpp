@@ -147,9 +147,11 @@ struct allocator_traits {
                 "std::size_t size, std::size_t align)`");
 
   /// \pre align is a power of two. \throws std::bad_alloc on exhaustion.
-  static void* allocate(A& a, std::size_t n, std::size_t align) { return a.allocate(n, align); }
+  [[gnu::always_inline]] static void* allocate(A& a, std::size_t n, std::size_t align) { return a.allocate(n, align); }
   /// \pre (p, n, align) are exactly what allocate() was given/returned.
-  static void deallocate(A& a, void* p, std::size_t n, std::size_t align) { a.deallocate(p, n, align); }
+  [[gnu::always_inline]] static void deallocate(A& a, void* p, std::size_t n, std::size_t align) {
+    a.deallocate(p, n, align);
+  }
   /// In-place resize; the default (no member) is "cannot" — the caller then allocates, copies and frees.
   static bool try_resize(A& a, void* p, std::size_t old_n, std::size_t new_n, std::size_t align) {
     if constexpr (HasTryResize<A>) return a.try_resize(p, old_n, new_n, align);
@@ -508,26 +510,45 @@ struct alloc_stats {
   }
 };
 
-/// Lock-free allocation counters, sharded per thread so the hot path has no read-modify-write: each thread
-/// writes only its own shard (relaxed loads and stores), a snapshot sums the shards. constinit-able, so they
-/// can count from inside a global operator new before any constructor has run; shards come from calloc,
-/// never from operator new. Thread-safe. peak_bytes is exact for one thread; with several it may miss up to
-/// 64 KiB per thread of what other threads had not yet folded into the shared total.
+/// Lock-free allocation counters, sharded per thread so the hot path has no locked instruction: each thread
+/// writes only its own cache-line-aligned shard (relaxed loads and stores), a snapshot sums the shards. An
+/// allocation costs a thread-local cache probe, two counter updates and one predictable compare; a free, the
+/// same. constinit-able, so they can count from inside a global operator new before any constructor has
+/// run; shards come from calloc, never from operator new. Thread-safe.
+///
+/// allocations, frees, total_bytes, the histogram and current_bytes are exact once the counting threads are
+/// quiescent (while they run, each shard's fields are exact but read at slightly different moments).
+/// peak_bytes is recorded off the hot path: a thread looks at the total (the sum of every shard) when its
+/// own allocations could have taken it past the peak it knows, after at most 64 KiB of its own allocation,
+/// and at its first free after growing at the peak. So:
+///  - with one thread allocating and freeing, peak_bytes is exact (the highest current_bytes ever reached);
+///  - with several, a peak reached by one thread's allocations may be recorded up to 64 KiB per other thread
+///    low (their growth since they last looked), and the total is summed shard by shard, not at one
+///    instant; peak_bytes is never below the current_bytes of the same snapshot.
 /// Not copyable or movable (threads cache pointers to their shards).
 class alloc_counters {
-  struct shard {
-    std::array<std::atomic<std::uint64_t>, alloc_stats::size_classes> histogram{};
-    std::atomic<std::uint64_t> allocated{0}, frees{0}, freed{0}, peak{0};
-    std::int64_t pending = 0;    // owner-only: bytes not yet folded into current_
+  struct alignas(64) shard {
+    // Line 1, written on every call by the owning thread only (relaxed loads and stores).
+    std::atomic<std::uint64_t> allocated{0};  // bytes this thread allocated
+    std::atomic<std::uint64_t> freed{0};      // bytes this thread freed
+    std::atomic<std::uint64_t> frees{0};
+    std::uint64_t alloc_hi = 0;  // owner-only: look at the total when allocated goes above it ...
+    std::uint64_t freed_hi = 0;  // ... or freed above this (growth at the peak not yet recorded)
     std::int64_t peak_seen = 0;  // owner-only copy of peak
+    std::atomic<std::uint64_t> peak{0};
+    // Allocations by std::bit_width((n - 1) | 7) (3..64; 64 is n = 0): one slot per bit width, so the hot
+    // path indexes with a single bit scan; snapshot() maps them to alloc_stats classes.
+    std::array<std::atomic<std::uint64_t>, 65> by_width{};
     const void* owner = nullptr;
     shard* next = nullptr;
+    constexpr shard() noexcept = default;
+    constexpr explicit shard(std::uint64_t hi) noexcept : alloc_hi(hi), freed_hi(hi) {}
   };
   struct cache_entry {
-    std::uint64_t id;
+    std::uint64_t key;
     shard* s;
   };
-  static constexpr std::int64_t fold_bytes = 64 << 10;
+  static constexpr std::uint64_t look_bytes = 64 << 10;
 
  public:
   constexpr alloc_counters() noexcept = default;
@@ -542,38 +563,33 @@ class alloc_counters {
     }
   }
 
+  /// Histogram class of an allocation of n bytes: 0 for n <= 8, i for 8 << (i-1) < n <= 8 << i, 15 above 128 KiB.
   static constexpr std::size_t size_class(std::size_t n) noexcept {
-    std::size_t c = n <= 8 ? 0 : std::size_t(std::bit_width(n - 1)) - 3;
-    return c < alloc_stats::size_classes ? c : alloc_stats::size_classes - 1;
+    std::size_t c = std::size_t(std::bit_width((n - 1) | 7)) - 3;
+    c = c < alloc_stats::size_classes ? c : alloc_stats::size_classes - 1;
+    return n ? c : 0;
   }
   [[gnu::always_inline]] void on_allocate(std::size_t n) noexcept {
     shard* s = mine();
-    if (!s) [[unlikely]] return;  // calloc failed: not counted, never fatal
-    bump(s->histogram[size_class(n)], 1);
-    bump(s->allocated, n);
-    s->pending += std::int64_t(n);
-    std::int64_t cur = current_.load(std::memory_order_relaxed) + s->pending;
-    if (cur > s->peak_seen) [[unlikely]] {  // rising: publish (a plain compare on the owner's copy first)
-      s->peak_seen = cur;
-      s->peak.store(std::uint64_t(cur), std::memory_order_relaxed);
-    }
-    if (s->pending > fold_bytes) fold(s);
+    bump(s->by_width[std::size_t(std::bit_width((n - 1) | 7))], 1);
+    std::uint64_t a = s->allocated.load(std::memory_order_relaxed) + n;
+    s->allocated.store(a, std::memory_order_relaxed);
+    if (a > s->alloc_hi) [[unlikely]] look(s, 0);  // the total may pass the peak, or 64 KiB since the last look
   }
   [[gnu::always_inline]] void on_deallocate(std::size_t n) noexcept {
     shard* s = mine();
-    if (!s) [[unlikely]] return;
     bump(s->frees, 1);
-    bump(s->freed, n);
-    s->pending -= std::int64_t(n);
-    if (s->pending < -fold_bytes) fold(s);
+    std::uint64_t f = s->freed.load(std::memory_order_relaxed) + n;
+    s->freed.store(f, std::memory_order_relaxed);
+    if (f > s->freed_hi) [[unlikely]] look(s, n);  // first free after growing at the peak: record it first
   }
   alloc_stats snapshot() const noexcept {
     alloc_stats st;
     std::uint64_t freed = 0, peak = 0;
     for (shard* s = shards_.load(std::memory_order_acquire); s; s = s->next) {
-      for (std::size_t i = 0; i < alloc_stats::size_classes; ++i) {
-        auto c = s->histogram[i].load(std::memory_order_relaxed);
-        st.histogram[i] += c;
+      for (std::size_t w = 3; w <= 64; ++w) {
+        auto c = s->by_width[w].load(std::memory_order_relaxed);
+        st.histogram[w == 64 ? 0 : std::min<std::size_t>(w - 3, alloc_stats::size_classes - 1)] += c;
         st.allocations += c;
       }
       st.frees += s->frees.load(std::memory_order_relaxed);
@@ -588,26 +604,42 @@ class alloc_counters {
 
  private:
   // Only the owning thread writes a shard: a load and a store, not a locked read-modify-write.
-  static void bump(std::atomic<std::uint64_t>& a, std::uint64_t d) noexcept {
+  [[gnu::always_inline]] static void bump(std::atomic<std::uint64_t>& a, std::uint64_t d) noexcept {
     a.store(a.load(std::memory_order_relaxed) + d, std::memory_order_relaxed);
   }
-  [[gnu::noinline]] void fold(shard* s) noexcept {
-    current_.fetch_add(s->pending, std::memory_order_relaxed);
-    s->pending = 0;
-  }
-  [[gnu::always_inline]] shard* mine() noexcept {
-    std::uint64_t id = id_.load(std::memory_order_relaxed);
-    if (id) [[likely]] {
-      cache_entry& e = tl_cache_[id % 4];
-      if (e.id == id) [[likely]] return e.s;
+  // Off the hot path: sums the shards, records a new peak, and sets when to look next. `undo` is the size of
+  // a free just counted (the total before it is the candidate peak). With one thread the sum is exact, the
+  // next look comes no later than the allocation that would pass the peak, and growth at the peak is
+  // recorded by the first free after it (or by snapshot(), as current_bytes): peak_bytes is exact.
+  [[gnu::noinline]] void look(shard* s, std::uint64_t undo) noexcept {
+    if (s == sink()) return;  // (its thresholds never let it get here)
+    std::int64_t total = 0;
+    for (shard* o = shards_.load(std::memory_order_acquire); o; o = o->next)
+      total += std::int64_t(o->allocated.load(std::memory_order_relaxed) - o->freed.load(std::memory_order_relaxed));
+    std::int64_t before = total + std::int64_t(undo);
+    if (before > s->peak_seen) {
+      s->peak_seen = before;
+      s->peak.store(std::uint64_t(before), std::memory_order_relaxed);
     }
+    std::uint64_t a = s->allocated.load(std::memory_order_relaxed);
+    std::uint64_t headroom = total < s->peak_seen ? std::uint64_t(s->peak_seen - total) : 0;
+    s->alloc_hi = a + std::min(headroom, look_bytes);
+    // At the peak, growth up to alloc_hi is not recorded yet: the next free records it first.
+    s->freed_hi = headroom == 0 ? s->freed.load(std::memory_order_relaxed) : ~std::uint64_t(0);
+  }
+  // The thread's shard: a direct-mapped thread-local cache of 4 entries keyed by the instance's key
+  // (its never-reused id << 4, so key & 0x30 is the entry's byte offset), else a walk of the shard list.
+  [[gnu::always_inline]] shard* mine() noexcept {
+    std::uint64_t key = key_.load(std::memory_order_relaxed);
+    cache_entry& e = tl_cache_[(key >> 4) % cache_ways];
+    if (e.key == key) [[likely]] return e.s;  // entries start with key ~0, which no instance has
     return mine_slow();
   }
   [[gnu::noinline]] shard* mine_slow() noexcept {
-    std::uint64_t id = id_.load(std::memory_order_acquire);
-    if (!id) {  // ids are never reused, so a stale cache entry can never match a newer object
-      std::uint64_t fresh = next_id().fetch_add(1, std::memory_order_relaxed);
-      id = id_.compare_exchange_strong(id, fresh, std::memory_order_acq_rel) ? fresh : id;
+    std::uint64_t key = key_.load(std::memory_order_acquire);
+    if (!key) {  // ids are never reused, so a stale cache entry can never match a newer object
+      std::uint64_t fresh = next_id().fetch_add(1, std::memory_order_relaxed) << 4;
+      key = key_.compare_exchange_strong(key, fresh, std::memory_order_acq_rel) ? fresh : key;
     }
     const void* me = &tl_marker_;  // a dead thread's marker address may be reused: its shard is then adopted
     shard* s = shards_.load(std::memory_order_acquire);
@@ -615,30 +647,43 @@ class alloc_counters {
       if (s->owner == me) break;
     if (!s) {
       void* mem = std::calloc(1, sizeof(shard));
-      if (!mem) return nullptr;
-      s = ::new (mem) shard();
-      s->owner = me;
-      s->next = shards_.load(std::memory_order_relaxed);
-      while (!shards_.compare_exchange_weak(s->next, s, std::memory_order_release, std::memory_order_relaxed)) {
+      if (mem) {
+        s = ::new (mem) shard();
+        s->owner = me;
+        s->next = shards_.load(std::memory_order_relaxed);
+        while (!shards_.compare_exchange_weak(s->next, s, std::memory_order_release, std::memory_order_relaxed)) {
+        }
+      } else {
+        s = sink();  // out of memory: this thread's counts for this instance are dropped, never fatal
       }
     }
-    tl_cache_[id % 4] = {id, s};
+    tl_cache_[(key >> 4) % cache_ways] = {key, s};
     return s;
   }
   static std::atomic<std::uint64_t>& next_id() noexcept {
     static constinit std::atomic<std::uint64_t> n{1};
     return n;
   }
-  static inline thread_local cache_entry tl_cache_[4]{};
-  static inline thread_local char tl_marker_ = 0;
+  static constexpr std::size_t cache_ways = 4;
+  // initial-exec: one %fs-relative access, never __tls_get_addr (the linker relaxes it in an executable).
+  [[gnu::tls_model("initial-exec")]] static inline thread_local cache_entry tl_cache_[cache_ways]{
+      {~std::uint64_t(0), nullptr}, {~std::uint64_t(0), nullptr}, {~std::uint64_t(0), nullptr},
+      {~std::uint64_t(0), nullptr}};
+  [[gnu::tls_model("initial-exec")]] static inline thread_local char tl_marker_ = 0;
+  // Shared by every thread whose shard could not be allocated: counts there are lost (racy relaxed stores),
+  // and its thresholds never call update().
+  static shard* sink() noexcept {
+    static constinit shard s{~std::uint64_t(0)};
+    return &s;
+  }
 
-  std::atomic<std::uint64_t> id_{0};
+  std::atomic<std::uint64_t> key_{0};  // 0 until the first call
   std::atomic<shard*> shards_{nullptr};
-  std::atomic<std::int64_t> current_{0};
 };
 
 /// Counts what goes through it to Backing: allocations, frees, current/peak/total bytes, a size-class
-/// histogram. Thread-safe exactly when Backing is (the counters themselves always are).
+/// histogram (alloc_counters). Thread-safe exactly when Backing is (the counters themselves always are).
+/// allocate/deallocate inline into the caller with the backing call.
 template <Allocator Backing = system_allocator>
 class tracking_allocator {
  public:
@@ -647,12 +692,12 @@ class tracking_allocator {
 
   explicit tracking_allocator(Backing backing = Backing{}) : backing_(std::move(backing)) {}
 
-  void* allocate(std::size_t n, std::size_t align) {
+  [[gnu::always_inline]] void* allocate(std::size_t n, std::size_t align) {
     void* p = allocator_traits<Backing>::allocate(backing_, n, align);
     counters_.on_allocate(n);
     return p;
   }
-  void deallocate(void* p, std::size_t n, std::size_t align) {
+  [[gnu::always_inline]] void deallocate(void* p, std::size_t n, std::size_t align) {
     counters_.on_deallocate(n);
     allocator_traits<Backing>::deallocate(backing_, p, n, align);
   }
