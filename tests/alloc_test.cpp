@@ -17,6 +17,8 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 #if RUNTIME_USE_MODULES
 import runtime.alloc;
@@ -429,6 +431,107 @@ TEST_CASE("runtime::debug_allocator") {
     }
   } else {
     CHECK(d.report().find("compiled out") != std::string::npos);
+  }
+}
+
+namespace {
+// A call chain for the stack-trace tests: each level is a real frame (noinline, work after the call).
+template <class D>
+[[gnu::noinline]] void* trace_leaf(D& d) {
+  void* p = d.allocate(16, 8);
+  static_cast<volatile char*>(p)[0] = 0;
+  return p;
+}
+template <class D>
+[[gnu::noinline]] void* trace_middle(D& d) {
+  void* p = trace_leaf(d);
+  static_cast<volatile char*>(p)[1] = 0;
+  return p;
+}
+template <class D>
+[[gnu::noinline]] void* trace_top(D& d) {
+  void* p = trace_middle(d);
+  static_cast<volatile char*>(p)[2] = 0;
+  return p;
+}
+}  // namespace
+
+TEST_CASE("runtime::debug_allocator stack traces") {
+  if constexpr (runtime::debug_allocator_enabled) {
+    silent_handler quiet;
+    // The tests are built with -fno-omit-frame-pointer (tests/meson.build): the walk sees the whole chain.
+    SUBCASE("frame pointers (the default)") {
+      runtime::debug_allocator<> d;
+      void* p = trace_top(d);
+      REQUIRE_FALSE(d.check().ok);
+      auto v = d.check();
+      CHECK(v.leaks == 1);
+      d.deallocate(p, 16, 8);
+      CHECK(d.check().ok);
+      runtime::debug_allocator<> d2;
+      void* q = trace_top(d2);
+      d2.deallocate(q, 16, 8);
+      d2.deallocate(q, 16, 8);  // double free: both stacks reported
+      REQUIRE(d2.errors().size() == 1);
+      auto e = d2.errors()[0];
+      CHECK(e.kind == runtime::debug_error_kind::double_free);
+      CHECK(e.alloc_site.size() >= 4);  // trace_leaf, trace_middle, trace_top, this test, ...
+      CHECK(e.alloc_site.size() <= 12);
+      CHECK(e.free_site.size() >= 2);
+      CHECK(e.alloc_site[1] != e.alloc_site[2]);
+    }
+    SUBCASE("DWARF unwinder") {
+      runtime::debug_allocator<runtime::system_allocator,
+                               runtime::debug_config{.stack_frames = 6, .unwinder = runtime::debug_unwinder::dwarf}> d;
+      void* q = trace_top(d);
+      d.deallocate(q, 16, 8);
+      d.deallocate(q, 16, 8);
+      REQUIRE(d.errors().size() == 1);
+      CHECK(d.errors()[0].alloc_site.size() >= 4);
+      CHECK(d.errors()[0].alloc_site.size() <= 6);
+    }
+    SUBCASE("on another thread's stack") {
+      runtime::debug_allocator<> d;
+      std::thread([&d] {
+        void* q = trace_top(d);
+        d.deallocate(q, 16, 8);
+        d.deallocate(q, 16, 8);
+      }).join();
+      REQUIRE(d.errors().size() == 1);
+      CHECK(d.errors()[0].alloc_site.size() >= 4);
+    }
+    SUBCASE("call site only") {
+      runtime::debug_allocator<runtime::system_allocator, runtime::debug_config{.stack_frames = 0}> d;
+      void* q = trace_top(d);
+      d.deallocate(q, 16, 8);
+      d.deallocate(q, 16, 8);
+      REQUIRE(d.errors().size() == 1);
+      CHECK(d.errors()[0].alloc_site.size() == 1);
+    }
+  }
+}
+
+TEST_CASE("runtime::debug_allocator never reads memory it does not own") {
+  if constexpr (runtime::debug_allocator_enabled) {
+    silent_handler quiet;
+    runtime::debug_allocator<> d;
+    // A pointer at the start of a mapping that follows an inaccessible page: reading any header before it
+    // would fault. The free is reported as invalid without touching it.
+    long page = sysconf(_SC_PAGESIZE);
+    auto* m = static_cast<char*>(mmap(nullptr, std::size_t(2 * page), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    REQUIRE(m != MAP_FAILED);
+    REQUIRE(mprotect(m + page, std::size_t(page), PROT_READ | PROT_WRITE) == 0);
+    d.deallocate(m + page, 16, 8);
+    REQUIRE(d.errors().size() == 1);
+    CHECK(d.errors()[0].kind == runtime::debug_error_kind::invalid_free);
+    CHECK_FALSE(d.errors()[0].free_site.empty());
+    munmap(m, std::size_t(2 * page));
+    // A block freed twice after it left the quarantine is no longer known: an invalid free too.
+    runtime::debug_allocator<runtime::system_allocator, runtime::debug_config{.quarantine_blocks = 0}> d0;
+    void* p = d0.allocate(8, 8);
+    d0.deallocate(p, 8, 8);
+    CHECK(d0.live_blocks() == 0);
+    CHECK(d0.check().ok);
   }
 }
 
