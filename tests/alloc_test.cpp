@@ -126,6 +126,16 @@ TEST_CASE("runtime::mimalloc_allocator") {
   SUBCASE("out of memory throws bad_alloc") {
     CHECK_THROWS_AS((void)a.allocate(std::size_t(1) << 62, 8), std::bad_alloc);
   }
+  SUBCASE("small blocks honour 16-byte alignment") {  // mi_malloc(8) alone is only 8-aligned
+    std::vector<std::pair<void*, std::size_t>> ps;
+    for (int i = 0; i < 200; ++i)
+      for (std::size_t n : {1, 8, 9, 16, 24, 40}) {
+        void* p = a.allocate(n, 16);
+        CHECK(aligned(p, 16));
+        ps.emplace_back(p, n);
+      }
+    for (auto [p, n] : ps) a.deallocate(p, n, 16);
+  }
 #if !ALLOC_TEST_TSAN  // mimalloc is not instrumented: TSan cannot see its synchronization (false positives)
   SUBCASE("threads") { hammer(a); }
 #endif

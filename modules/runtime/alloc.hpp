@@ -232,13 +232,15 @@ struct system_allocator {
 struct mimalloc_allocator {
   static constexpr std::string_view name = "mimalloc_allocator";
   static constexpr bool is_thread_safe = true;
-  void* allocate(std::size_t n, std::size_t align) {
-    void* p = align <= alignof(std::max_align_t) ? mi_malloc(n) : mi_malloc_aligned(n, align);
-    if (!p) throw std::bad_alloc();
+  /// mi_malloc where its natural alignment suffices (mimalloc's own rule: 8 always, 16 for more than 8 bytes,
+  /// since a block of 16 bytes or more is 16-aligned; mi_malloc(8) is only 8-aligned), else mi_malloc_aligned.
+  [[gnu::always_inline]] void* allocate(std::size_t n, std::size_t align) {
+    void* p = align <= sizeof(void*) || (align <= 16 && n > sizeof(void*)) ? mi_malloc(n) : mi_malloc_aligned(n, align);
+    if (!p) [[unlikely]] throw std::bad_alloc();
     return p;
   }
   /// mi_free: in a release libmimalloc the sized/aligned forms only add debug assertions and a call.
-  void deallocate(void* p, std::size_t, std::size_t) noexcept { mi_free(p); }
+  [[gnu::always_inline]] void deallocate(void* p, std::size_t, std::size_t) noexcept { mi_free(p); }
   bool try_resize(void* p, std::size_t, std::size_t new_n, std::size_t) noexcept {
     return mi_expand(p, new_n) != nullptr;
   }
@@ -548,7 +550,7 @@ struct alloc_stats {
 /// writes only its own cache-line-aligned shard (relaxed loads and stores), a snapshot sums the shards. An
 /// allocation costs a thread-local cache probe, two counter updates and one predictable compare; a free, the
 /// same. constinit-able, so they can count from inside a global operator new before any constructor has
-/// run; shards come from calloc, never from operator new. Thread-safe.
+/// run; shards come from aligned_alloc, never from operator new. Thread-safe.
 ///
 /// allocations, frees, total_bytes, the histogram and current_bytes are exact once the counting threads are
 /// quiescent (while they run, each shard's fields are exact but read at slightly different moments).
@@ -570,9 +572,9 @@ class alloc_counters {
     std::uint64_t freed_hi = 0;  // ... or freed above this (growth at the peak not yet recorded)
     std::int64_t peak_seen = 0;  // owner-only copy of peak
     std::atomic<std::uint64_t> peak{0};
-    // Allocations by std::bit_width((n - 1) | 7) (3..64; 64 is n = 0): one slot per bit width, so the hot
-    // path indexes with a single bit scan; snapshot() maps them to alloc_stats classes.
-    std::array<std::atomic<std::uint64_t>, 65> by_width{};
+    // Allocations by floor(log2((n - 1) | 7)) (2..63; 63 is n = 0): one slot per bit, so the hot path
+    // indexes with a single bit scan; snapshot() maps them to alloc_stats classes.
+    std::array<std::atomic<std::uint64_t>, 64> by_log2{};
     const void* owner = nullptr;
     shard* next = nullptr;
     constexpr shard() noexcept = default;
@@ -605,7 +607,7 @@ class alloc_counters {
   }
   [[gnu::always_inline]] void on_allocate(std::size_t n) noexcept {
     shard* s = mine();
-    bump(s->by_width[std::size_t(std::bit_width((n - 1) | 7))], 1);
+    bump(s->by_log2[std::size_t(63 ^ __builtin_clzll((n - 1) | 7))], 1);  // bsr: (n - 1) | 7 is never 0
     std::uint64_t a = s->allocated.load(std::memory_order_relaxed) + n;
     s->allocated.store(a, std::memory_order_relaxed);
     if (a > s->alloc_hi) [[unlikely]] look(s, 0);  // the total may pass the peak, or 64 KiB since the last look
@@ -621,9 +623,9 @@ class alloc_counters {
     alloc_stats st;
     std::uint64_t freed = 0, peak = 0;
     for (shard* s = shards_.load(std::memory_order_acquire); s; s = s->next) {
-      for (std::size_t w = 3; w <= 64; ++w) {
-        auto c = s->by_width[w].load(std::memory_order_relaxed);
-        st.histogram[w == 64 ? 0 : std::min<std::size_t>(w - 3, alloc_stats::size_classes - 1)] += c;
+      for (std::size_t l = 2; l < 64; ++l) {
+        auto c = s->by_log2[l].load(std::memory_order_relaxed);
+        st.histogram[l == 63 ? 0 : std::min<std::size_t>(l - 2, alloc_stats::size_classes - 1)] += c;
         st.allocations += c;
       }
       st.frees += s->frees.load(std::memory_order_relaxed);
@@ -680,7 +682,7 @@ class alloc_counters {
     for (; s; s = s->next)
       if (s->owner == me) break;
     if (!s) {
-      void* mem = std::calloc(1, sizeof(shard));
+      void* mem = std::aligned_alloc(alignof(shard), sizeof(shard));  // sizeof is a multiple of the alignment
       if (mem) {
         s = ::new (mem) shard();
         s->owner = me;
