@@ -425,6 +425,19 @@ TEST_CASE("runtime::debug_allocator") {
       CHECK(e[0].offset == 10);
       CHECK(e[1].kind == runtime::debug_error_kind::underrun);
     }
+    SUBCASE("underrun past the guard into the header") {
+      auto* p = static_cast<char*>(d.allocate(10, 8));
+      char* beyond = p - 16 - 1;  // the byte before the 16 guard bytes: the header's canary
+      char saved = *beyond;
+      *beyond = 'x';
+      d.deallocate(p, 10, 8);  // reported, and the block kept: its header cannot be trusted
+      REQUIRE(d.errors().size() == 1);
+      CHECK(d.errors()[0].kind == runtime::debug_error_kind::underrun);
+      CHECK(d.live_blocks() == 1);
+      *beyond = saved;
+      d.deallocate(p, 10, 8);
+      CHECK(d.live_blocks() == 0);
+    }
     SUBCASE("use-after-free write") {
       auto* p = static_cast<char*>(d.allocate(10, 8));
       d.deallocate(p, 10, 8);

@@ -1059,12 +1059,14 @@ class debug_allocator {
   enum class state : std::uint32_t { live = 0x4C495645, freed = 0x46524545 };
 
   struct header {  // immediately before the front guard (with at most 7 bytes of padding between)
-    std::uint64_t canary;  // canary_key ^ the user pointer: a header that is not ours, or was overwritten
+    void* alloc_frames[frames_cap];
+    void* free_frames[frames_cap];
     std::size_t size, align;
     state st;
     std::uint16_t alloc_n, free_n;
-    void* alloc_frames[frames_cap];
-    void* free_frames[frames_cap];
+    // canary_key ^ the user pointer, last: an underrun that gets past the guard overwrites it before any
+    // field the allocator relies on.
+    std::uint64_t canary;
   };
   static constexpr std::size_t front = (fence + 7) & ~std::size_t(7);  // header end to user pointer
 
@@ -1185,7 +1187,12 @@ class debug_allocator {
       std::lock_guard lock(s.mu);
       s.blocks.for_each([&](void* p) {
         header* h = head(p);
-        if (h->canary != (canary_key ^ reinterpret_cast<std::uintptr_t>(p))) return;
+        if (h->canary != (canary_key ^ reinterpret_cast<std::uintptr_t>(p))) [[unlikely]] {
+          // Written over past the front guard: nothing in the header can be trusted (the block is never
+          // released, rather than handing Backing a wrong size).
+          report_error({debug_error_kind::underrun, p, 0, 0, 0, 0, fence + 1, {}, {}});
+          return;
+        }
         if (h->st == state::freed) {
           check_freed(static_cast<char*>(p), *h);
           return;
