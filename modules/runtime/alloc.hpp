@@ -707,7 +707,7 @@ class alloc_counters {
       {~std::uint64_t(0), nullptr}};
   [[gnu::tls_model("initial-exec")]] static inline thread_local char tl_marker_ = 0;
   // Shared by every thread whose shard could not be allocated: counts there are lost (racy relaxed stores),
-  // and its thresholds never call update().
+  // and its thresholds never call look().
   static shard* sink() noexcept {
     static constinit shard s{~std::uint64_t(0)};
     return &s;
