@@ -17,6 +17,8 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 #if RUNTIME_USE_MODULES
 import runtime.alloc;
@@ -123,6 +125,16 @@ TEST_CASE("runtime::mimalloc_allocator") {
   }
   SUBCASE("out of memory throws bad_alloc") {
     CHECK_THROWS_AS((void)a.allocate(std::size_t(1) << 62, 8), std::bad_alloc);
+  }
+  SUBCASE("small blocks honour 16-byte alignment") {  // mi_malloc(8) alone is only 8-aligned
+    std::vector<std::pair<void*, std::size_t>> ps;
+    for (int i = 0; i < 200; ++i)
+      for (std::size_t n : {1, 8, 9, 16, 24, 40}) {
+        void* p = a.allocate(n, 16);
+        CHECK(aligned(p, 16));
+        ps.emplace_back(p, n);
+      }
+    for (auto [p, n] : ps) a.deallocate(p, n, 16);
   }
 #if !ALLOC_TEST_TSAN  // mimalloc is not instrumented: TSan cannot see its synchronization (false positives)
   SUBCASE("threads") { hammer(a); }
@@ -268,6 +280,86 @@ TEST_CASE("runtime::tracking_allocator") {
   }
 }
 
+// peak_bytes is exact with one thread: a random walk of allocations and frees (sizes up to 200 KB, so the
+// 64 KiB look-ahead and the first-free-after-growth paths are both taken), checked against a model after
+// every step.
+TEST_CASE("runtime::tracking_allocator peak is exact on one thread") {
+  runtime::tracking_allocator<runtime::system_allocator> t;
+  std::vector<std::pair<void*, std::size_t>> live;
+  std::uint64_t current = 0, peak = 0, total = 0, allocs = 0, frees = 0;
+  std::uint64_t x = 0x9E3779B97F4A7C15ull;
+  auto next = [&x] {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return x;
+  };
+  for (int step = 0; step < 3000; ++step) {
+    bool grow = live.empty() || next() % 100 < (step % 600 < 300 ? 65 : 35);  // phases of growth and decline
+    if (grow) {
+      std::size_t n = next() % 4 == 0 ? std::size_t(next() % 200000) : std::size_t(next() % 300);
+      live.emplace_back(t.allocate(n, 8), n);
+      current += n, total += n, ++allocs;
+      peak = std::max(peak, current);
+    } else {
+      std::size_t i = std::size_t(next() % live.size());
+      t.deallocate(live[i].first, live[i].second, 8);
+      current -= live[i].second, ++frees;
+      live[i] = live.back();
+      live.pop_back();
+    }
+    auto st = t.stats();
+    REQUIRE(st.current_bytes == current);
+    REQUIRE(st.peak_bytes == peak);
+    REQUIRE(st.total_bytes == total);
+    REQUIRE(st.allocations == allocs);
+    REQUIRE(st.frees == frees);
+  }
+  for (auto [p, n] : live) t.deallocate(p, n, 8);
+  auto st = t.stats();
+  CHECK(st.current_bytes == 0);
+  CHECK(st.peak_bytes == peak);
+  std::uint64_t classes = 0;
+  for (auto c : st.histogram) classes += c;
+  CHECK(classes == allocs);
+  SUBCASE("zero-byte allocations are class 0") {
+    runtime::tracking_allocator<runtime::system_allocator> z;
+    void* p = z.allocate(0, 8);
+    CHECK(z.stats().histogram[0] == 1);
+    z.deallocate(p, 0, 8);
+    CHECK(runtime::alloc_counters::size_class(0) == 0);
+    CHECK(runtime::alloc_counters::size_class(8) == 0);
+    CHECK(runtime::alloc_counters::size_class(128 << 10) == 14);
+    CHECK(runtime::alloc_counters::size_class((128 << 10) + 1) == 15);
+  }
+}
+
+// With several threads peak_bytes is within 64 KiB per thread of the true peak (the documented bound): four
+// threads each hold 100 blocks of 1000 bytes at once, then free them.
+TEST_CASE("runtime::tracking_allocator peak with threads") {
+  runtime::tracking_allocator<runtime::system_allocator> t;
+  constexpr int threads = 4, blocks = 100;
+  constexpr std::uint64_t held = std::uint64_t(threads) * blocks * 1000;
+  std::atomic<int> arrived{0};
+  std::atomic<bool> go{false};
+  std::atomic<std::uint64_t> seen_current{0};
+  on_threads(threads, [&](int) {
+    std::vector<void*> mine;
+    for (int i = 0; i < blocks; ++i) mine.push_back(t.allocate(1000, 8));
+    if (arrived.fetch_add(1) + 1 == threads) {  // the last to arrive looks while everything is held
+      seen_current = t.stats().current_bytes;
+      go = true;
+    }
+    while (!go) std::this_thread::yield();
+    for (void* p : mine) t.deallocate(p, 1000, 8);
+  });
+  auto st = t.stats();
+  CHECK(seen_current.load() == held);
+  CHECK(st.current_bytes == 0);
+  CHECK(st.allocations == threads * blocks);
+  CHECK(st.frees == threads * blocks);
+  CHECK(st.peak_bytes <= held);
+  CHECK(st.peak_bytes + threads * (64 << 10) >= held);
+}
+
 TEST_CASE("runtime::debug_allocator") {
   silent_handler quiet;
   runtime::debug_allocator<> d;
@@ -333,6 +425,19 @@ TEST_CASE("runtime::debug_allocator") {
       CHECK(e[0].offset == 10);
       CHECK(e[1].kind == runtime::debug_error_kind::underrun);
     }
+    SUBCASE("underrun past the guard into the header") {
+      auto* p = static_cast<char*>(d.allocate(10, 8));
+      char* beyond = p - 16 - 1;  // the byte before the 16 guard bytes: the header's canary
+      char saved = *beyond;
+      *beyond = 'x';
+      d.deallocate(p, 10, 8);  // reported, and the block kept: its header cannot be trusted
+      REQUIRE(d.errors().size() == 1);
+      CHECK(d.errors()[0].kind == runtime::debug_error_kind::underrun);
+      CHECK(d.live_blocks() == 1);
+      *beyond = saved;
+      d.deallocate(p, 10, 8);
+      CHECK(d.live_blocks() == 0);
+    }
     SUBCASE("use-after-free write") {
       auto* p = static_cast<char*>(d.allocate(10, 8));
       d.deallocate(p, 10, 8);
@@ -349,6 +454,107 @@ TEST_CASE("runtime::debug_allocator") {
     }
   } else {
     CHECK(d.report().find("compiled out") != std::string::npos);
+  }
+}
+
+namespace {
+// A call chain for the stack-trace tests: each level is a real frame (noinline, work after the call).
+template <class D>
+[[gnu::noinline]] void* trace_leaf(D& d) {
+  void* p = d.allocate(16, 8);
+  static_cast<volatile char*>(p)[0] = 0;
+  return p;
+}
+template <class D>
+[[gnu::noinline]] void* trace_middle(D& d) {
+  void* p = trace_leaf(d);
+  static_cast<volatile char*>(p)[1] = 0;
+  return p;
+}
+template <class D>
+[[gnu::noinline]] void* trace_top(D& d) {
+  void* p = trace_middle(d);
+  static_cast<volatile char*>(p)[2] = 0;
+  return p;
+}
+}  // namespace
+
+TEST_CASE("runtime::debug_allocator stack traces") {
+  if constexpr (runtime::debug_allocator_enabled) {
+    silent_handler quiet;
+    // The tests are built with -fno-omit-frame-pointer (tests/meson.build): the walk sees the whole chain.
+    SUBCASE("frame pointers (the default)") {
+      runtime::debug_allocator<> d;
+      void* p = trace_top(d);
+      REQUIRE_FALSE(d.check().ok);
+      auto v = d.check();
+      CHECK(v.leaks == 1);
+      d.deallocate(p, 16, 8);
+      CHECK(d.check().ok);
+      runtime::debug_allocator<> d2;
+      void* q = trace_top(d2);
+      d2.deallocate(q, 16, 8);
+      d2.deallocate(q, 16, 8);  // double free: both stacks reported
+      REQUIRE(d2.errors().size() == 1);
+      auto e = d2.errors()[0];
+      CHECK(e.kind == runtime::debug_error_kind::double_free);
+      CHECK(e.alloc_site.size() >= 4);  // trace_leaf, trace_middle, trace_top, this test, ...
+      CHECK(e.alloc_site.size() <= 12);
+      CHECK(e.free_site.size() >= 2);
+      CHECK(e.alloc_site[1] != e.alloc_site[2]);
+    }
+    SUBCASE("DWARF unwinder") {
+      runtime::debug_allocator<runtime::system_allocator,
+                               runtime::debug_config{.stack_frames = 6, .unwinder = runtime::debug_unwinder::dwarf}> d;
+      void* q = trace_top(d);
+      d.deallocate(q, 16, 8);
+      d.deallocate(q, 16, 8);
+      REQUIRE(d.errors().size() == 1);
+      CHECK(d.errors()[0].alloc_site.size() >= 4);
+      CHECK(d.errors()[0].alloc_site.size() <= 6);
+    }
+    SUBCASE("on another thread's stack") {
+      runtime::debug_allocator<> d;
+      std::thread([&d] {
+        void* q = trace_top(d);
+        d.deallocate(q, 16, 8);
+        d.deallocate(q, 16, 8);
+      }).join();
+      REQUIRE(d.errors().size() == 1);
+      CHECK(d.errors()[0].alloc_site.size() >= 4);
+    }
+    SUBCASE("call site only") {
+      runtime::debug_allocator<runtime::system_allocator, runtime::debug_config{.stack_frames = 0}> d;
+      void* q = trace_top(d);
+      d.deallocate(q, 16, 8);
+      d.deallocate(q, 16, 8);
+      REQUIRE(d.errors().size() == 1);
+      CHECK(d.errors()[0].alloc_site.size() == 1);
+    }
+  }
+}
+
+TEST_CASE("runtime::debug_allocator never reads memory it does not own") {
+  if constexpr (runtime::debug_allocator_enabled) {
+    silent_handler quiet;
+    runtime::debug_allocator<> d;
+    // A pointer at the start of a mapping that follows an inaccessible page: reading any header before it
+    // would fault. The free is reported as invalid without touching it.
+    long page = sysconf(_SC_PAGESIZE);
+    auto* m = static_cast<char*>(mmap(nullptr, std::size_t(2 * page), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    REQUIRE(m != MAP_FAILED);
+    REQUIRE(mprotect(m + page, std::size_t(page), PROT_READ | PROT_WRITE) == 0);
+    d.deallocate(m + page, 16, 8);
+    REQUIRE(d.errors().size() == 1);
+    CHECK(d.errors()[0].kind == runtime::debug_error_kind::invalid_free);
+    CHECK_FALSE(d.errors()[0].free_site.empty());
+    munmap(m, std::size_t(2 * page));
+    // A block freed twice after it left the quarantine is no longer known: an invalid free too.
+    runtime::debug_allocator<runtime::system_allocator, runtime::debug_config{.quarantine_blocks = 0}> d0;
+    void* p = d0.allocate(8, 8);
+    d0.deallocate(p, 8, 8);
+    CHECK(d0.live_blocks() == 0);
+    CHECK(d0.check().ok);
   }
 }
 

@@ -28,6 +28,8 @@
 #  include <vector>
 #  include <cxxabi.h>
 #  include <execinfo.h>
+#  include <pthread.h>
+#  include <thread>
 #  include <mimalloc.h>
 #  include <nlohmann/json.hpp>
 #endif
@@ -63,6 +65,34 @@ inline std::size_t first_not(const char* p, std::size_t n, std::uint8_t b) noexc
   for (; i < n; ++i)
     if (static_cast<std::uint8_t>(p[i]) != b) return i;
   return n;
+}
+
+// memset for the short blocks debug_allocator fills most: overlapping 8/16-byte stores, no call.
+[[gnu::always_inline]] inline void fill(char* p, std::uint8_t b, std::size_t n) noexcept {
+  std::uint64_t w = 0x0101010101010101ull * b;
+  if (n >= 16 && n <= 32) {
+    std::uint64_t q[2] = {w, w};
+    std::memcpy(p, q, 16);
+    std::memcpy(p + n - 16, q, 16);
+  } else if (n >= 8 && n < 16) {
+    std::memcpy(p, &w, 8);
+    std::memcpy(p + n - 8, &w, 8);
+  } else {
+    std::memset(p, b, n);
+  }
+}
+// Whether [p, p+N) is all b, N a compile-time size (guard bytes): word compares, no call.
+template <std::size_t N>
+[[gnu::always_inline]] inline bool all_bytes(const char* p, std::uint8_t b) noexcept {
+  std::uint64_t pat = 0x0101010101010101ull * b, acc = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= N; i += 8) {
+    std::uint64_t v;
+    std::memcpy(&v, p + i, 8);
+    acc |= v ^ pat;
+  }
+  for (; i < N; ++i) acc |= std::uint8_t(p[i]) ^ b;
+  return acc == 0;
 }
 
 struct null_mutex {
@@ -147,9 +177,11 @@ struct allocator_traits {
                 "std::size_t size, std::size_t align)`");
 
   /// \pre align is a power of two. \throws std::bad_alloc on exhaustion.
-  static void* allocate(A& a, std::size_t n, std::size_t align) { return a.allocate(n, align); }
+  [[gnu::always_inline]] static void* allocate(A& a, std::size_t n, std::size_t align) { return a.allocate(n, align); }
   /// \pre (p, n, align) are exactly what allocate() was given/returned.
-  static void deallocate(A& a, void* p, std::size_t n, std::size_t align) { a.deallocate(p, n, align); }
+  [[gnu::always_inline]] static void deallocate(A& a, void* p, std::size_t n, std::size_t align) {
+    a.deallocate(p, n, align);
+  }
   /// In-place resize; the default (no member) is "cannot" — the caller then allocates, copies and frees.
   static bool try_resize(A& a, void* p, std::size_t old_n, std::size_t new_n, std::size_t align) {
     if constexpr (HasTryResize<A>) return a.try_resize(p, old_n, new_n, align);
@@ -181,13 +213,17 @@ struct allocator_traits {
 struct system_allocator {
   static constexpr std::string_view name = "system_allocator";
   static constexpr bool is_thread_safe = true;
+  /// Alignments up to __STDCPP_DEFAULT_NEW_ALIGNMENT__ use the plain operator new (it guarantees them; the
+  /// aligned form is a slower path in most allocators), larger ones the aligned form; deallocate pairs them.
   void* allocate(std::size_t n, std::size_t align) {
-    void* p = ::operator new(n, std::align_val_t(align), std::nothrow);
+    void* p = align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__ ? ::operator new(n, std::nothrow)
+                                                         : ::operator new(n, std::align_val_t(align), std::nothrow);
     if (!p) throw std::bad_alloc();
     return p;
   }
   void deallocate(void* p, std::size_t n, std::size_t align) noexcept {
-    ::operator delete(p, n, std::align_val_t(align));
+    if (align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) ::operator delete(p, n);
+    else ::operator delete(p, n, std::align_val_t(align));
   }
 };
 
@@ -196,13 +232,15 @@ struct system_allocator {
 struct mimalloc_allocator {
   static constexpr std::string_view name = "mimalloc_allocator";
   static constexpr bool is_thread_safe = true;
-  void* allocate(std::size_t n, std::size_t align) {
-    void* p = align <= alignof(std::max_align_t) ? mi_malloc(n) : mi_malloc_aligned(n, align);
-    if (!p) throw std::bad_alloc();
+  /// mi_malloc where its natural alignment suffices (mimalloc's own rule: 8 always, 16 for more than 8 bytes,
+  /// since a block of 16 bytes or more is 16-aligned; mi_malloc(8) is only 8-aligned), else mi_malloc_aligned.
+  [[gnu::always_inline]] void* allocate(std::size_t n, std::size_t align) {
+    void* p = align <= sizeof(void*) || (align <= 16 && n > sizeof(void*)) ? mi_malloc(n) : mi_malloc_aligned(n, align);
+    if (!p) [[unlikely]] throw std::bad_alloc();
     return p;
   }
   /// mi_free: in a release libmimalloc the sized/aligned forms only add debug assertions and a call.
-  void deallocate(void* p, std::size_t, std::size_t) noexcept { mi_free(p); }
+  [[gnu::always_inline]] void deallocate(void* p, std::size_t, std::size_t) noexcept { mi_free(p); }
   bool try_resize(void* p, std::size_t, std::size_t new_n, std::size_t) noexcept {
     return mi_expand(p, new_n) != nullptr;
   }
@@ -508,26 +546,45 @@ struct alloc_stats {
   }
 };
 
-/// Lock-free allocation counters, sharded per thread so the hot path has no read-modify-write: each thread
-/// writes only its own shard (relaxed loads and stores), a snapshot sums the shards. constinit-able, so they
-/// can count from inside a global operator new before any constructor has run; shards come from calloc,
-/// never from operator new. Thread-safe. peak_bytes is exact for one thread; with several it may miss up to
-/// 64 KiB per thread of what other threads had not yet folded into the shared total.
+/// Lock-free allocation counters, sharded per thread so the hot path has no locked instruction: each thread
+/// writes only its own cache-line-aligned shard (relaxed loads and stores), a snapshot sums the shards. An
+/// allocation costs a thread-local cache probe, two counter updates and one predictable compare; a free, the
+/// same. constinit-able, so they can count from inside a global operator new before any constructor has
+/// run; shards come from aligned_alloc, never from operator new. Thread-safe.
+///
+/// allocations, frees, total_bytes, the histogram and current_bytes are exact once the counting threads are
+/// quiescent (while they run, each shard's fields are exact but read at slightly different moments).
+/// peak_bytes is recorded off the hot path: a thread looks at the total (the sum of every shard) when its
+/// own allocations could have taken it past the peak it knows, after at most 64 KiB of its own allocation,
+/// and at its first free after growing at the peak. So:
+///  - with one thread allocating and freeing, peak_bytes is exact (the highest current_bytes ever reached);
+///  - with several, a peak reached by one thread's allocations may be recorded up to 64 KiB per other thread
+///    low (their growth since they last looked), and the total is summed shard by shard, not at one
+///    instant; peak_bytes is never below the current_bytes of the same snapshot.
 /// Not copyable or movable (threads cache pointers to their shards).
 class alloc_counters {
-  struct shard {
-    std::array<std::atomic<std::uint64_t>, alloc_stats::size_classes> histogram{};
-    std::atomic<std::uint64_t> allocated{0}, frees{0}, freed{0}, peak{0};
-    std::int64_t pending = 0;    // owner-only: bytes not yet folded into current_
+  struct alignas(64) shard {
+    // Line 1, written on every call by the owning thread only (relaxed loads and stores).
+    std::atomic<std::uint64_t> allocated{0};  // bytes this thread allocated
+    std::atomic<std::uint64_t> freed{0};      // bytes this thread freed
+    std::atomic<std::uint64_t> frees{0};
+    std::uint64_t alloc_hi = 0;  // owner-only: look at the total when allocated goes above it ...
+    std::uint64_t freed_hi = 0;  // ... or freed above this (growth at the peak not yet recorded)
     std::int64_t peak_seen = 0;  // owner-only copy of peak
+    std::atomic<std::uint64_t> peak{0};
+    // Allocations by floor(log2((n - 1) | 7)) (2..63; 63 is n = 0): one slot per bit, so the hot path
+    // indexes with a single bit scan; snapshot() maps them to alloc_stats classes.
+    std::array<std::atomic<std::uint64_t>, 64> by_log2{};
     const void* owner = nullptr;
     shard* next = nullptr;
+    constexpr shard() noexcept = default;
+    constexpr explicit shard(std::uint64_t hi) noexcept : alloc_hi(hi), freed_hi(hi) {}
   };
   struct cache_entry {
-    std::uint64_t id;
+    std::uint64_t key;
     shard* s;
   };
-  static constexpr std::int64_t fold_bytes = 64 << 10;
+  static constexpr std::uint64_t look_bytes = 64 << 10;
 
  public:
   constexpr alloc_counters() noexcept = default;
@@ -542,38 +599,33 @@ class alloc_counters {
     }
   }
 
+  /// Histogram class of an allocation of n bytes: 0 for n <= 8, i for 8 << (i-1) < n <= 8 << i, 15 above 128 KiB.
   static constexpr std::size_t size_class(std::size_t n) noexcept {
-    std::size_t c = n <= 8 ? 0 : std::size_t(std::bit_width(n - 1)) - 3;
-    return c < alloc_stats::size_classes ? c : alloc_stats::size_classes - 1;
+    std::size_t c = std::size_t(std::bit_width((n - 1) | 7)) - 3;
+    c = c < alloc_stats::size_classes ? c : alloc_stats::size_classes - 1;
+    return n ? c : 0;
   }
   [[gnu::always_inline]] void on_allocate(std::size_t n) noexcept {
     shard* s = mine();
-    if (!s) [[unlikely]] return;  // calloc failed: not counted, never fatal
-    bump(s->histogram[size_class(n)], 1);
-    bump(s->allocated, n);
-    s->pending += std::int64_t(n);
-    std::int64_t cur = current_.load(std::memory_order_relaxed) + s->pending;
-    if (cur > s->peak_seen) [[unlikely]] {  // rising: publish (a plain compare on the owner's copy first)
-      s->peak_seen = cur;
-      s->peak.store(std::uint64_t(cur), std::memory_order_relaxed);
-    }
-    if (s->pending > fold_bytes) fold(s);
+    bump(s->by_log2[std::size_t(63 ^ __builtin_clzll((n - 1) | 7))], 1);  // bsr: (n - 1) | 7 is never 0
+    std::uint64_t a = s->allocated.load(std::memory_order_relaxed) + n;
+    s->allocated.store(a, std::memory_order_relaxed);
+    if (a > s->alloc_hi) [[unlikely]] look(s, 0);  // the total may pass the peak, or 64 KiB since the last look
   }
   [[gnu::always_inline]] void on_deallocate(std::size_t n) noexcept {
     shard* s = mine();
-    if (!s) [[unlikely]] return;
     bump(s->frees, 1);
-    bump(s->freed, n);
-    s->pending -= std::int64_t(n);
-    if (s->pending < -fold_bytes) fold(s);
+    std::uint64_t f = s->freed.load(std::memory_order_relaxed) + n;
+    s->freed.store(f, std::memory_order_relaxed);
+    if (f > s->freed_hi) [[unlikely]] look(s, n);  // first free after growing at the peak: record it first
   }
   alloc_stats snapshot() const noexcept {
     alloc_stats st;
     std::uint64_t freed = 0, peak = 0;
     for (shard* s = shards_.load(std::memory_order_acquire); s; s = s->next) {
-      for (std::size_t i = 0; i < alloc_stats::size_classes; ++i) {
-        auto c = s->histogram[i].load(std::memory_order_relaxed);
-        st.histogram[i] += c;
+      for (std::size_t l = 2; l < 64; ++l) {
+        auto c = s->by_log2[l].load(std::memory_order_relaxed);
+        st.histogram[l == 63 ? 0 : std::min<std::size_t>(l - 2, alloc_stats::size_classes - 1)] += c;
         st.allocations += c;
       }
       st.frees += s->frees.load(std::memory_order_relaxed);
@@ -588,57 +640,86 @@ class alloc_counters {
 
  private:
   // Only the owning thread writes a shard: a load and a store, not a locked read-modify-write.
-  static void bump(std::atomic<std::uint64_t>& a, std::uint64_t d) noexcept {
+  [[gnu::always_inline]] static void bump(std::atomic<std::uint64_t>& a, std::uint64_t d) noexcept {
     a.store(a.load(std::memory_order_relaxed) + d, std::memory_order_relaxed);
   }
-  [[gnu::noinline]] void fold(shard* s) noexcept {
-    current_.fetch_add(s->pending, std::memory_order_relaxed);
-    s->pending = 0;
-  }
-  [[gnu::always_inline]] shard* mine() noexcept {
-    std::uint64_t id = id_.load(std::memory_order_relaxed);
-    if (id) [[likely]] {
-      cache_entry& e = tl_cache_[id % 4];
-      if (e.id == id) [[likely]] return e.s;
+  // Off the hot path: sums the shards, records a new peak, and sets when to look next. `undo` is the size of
+  // a free just counted (the total before it is the candidate peak). With one thread the sum is exact, the
+  // next look comes no later than the allocation that would pass the peak, and growth at the peak is
+  // recorded by the first free after it (or by snapshot(), as current_bytes): peak_bytes is exact.
+  [[gnu::noinline]] void look(shard* s, std::uint64_t undo) noexcept {
+    if (s == sink()) return;  // (its thresholds never let it get here)
+    std::int64_t total = 0;
+    for (shard* o = shards_.load(std::memory_order_acquire); o; o = o->next)
+      total += std::int64_t(o->allocated.load(std::memory_order_relaxed) - o->freed.load(std::memory_order_relaxed));
+    std::int64_t before = total + std::int64_t(undo);
+    if (before > s->peak_seen) {
+      s->peak_seen = before;
+      s->peak.store(std::uint64_t(before), std::memory_order_relaxed);
     }
+    std::uint64_t a = s->allocated.load(std::memory_order_relaxed);
+    std::uint64_t headroom = total < s->peak_seen ? std::uint64_t(s->peak_seen - total) : 0;
+    s->alloc_hi = a + std::min(headroom, look_bytes);
+    // At the peak, growth up to alloc_hi is not recorded yet: the next free records it first.
+    s->freed_hi = headroom == 0 ? s->freed.load(std::memory_order_relaxed) : ~std::uint64_t(0);
+  }
+  // The thread's shard: a direct-mapped thread-local cache of 4 entries keyed by the instance's key
+  // (its never-reused id << 4, so key & 0x30 is the entry's byte offset), else a walk of the shard list.
+  [[gnu::always_inline]] shard* mine() noexcept {
+    std::uint64_t key = key_.load(std::memory_order_relaxed);
+    cache_entry& e = tl_cache_[(key >> 4) % cache_ways];
+    if (e.key == key) [[likely]] return e.s;  // entries start with key ~0, which no instance has
     return mine_slow();
   }
   [[gnu::noinline]] shard* mine_slow() noexcept {
-    std::uint64_t id = id_.load(std::memory_order_acquire);
-    if (!id) {  // ids are never reused, so a stale cache entry can never match a newer object
-      std::uint64_t fresh = next_id().fetch_add(1, std::memory_order_relaxed);
-      id = id_.compare_exchange_strong(id, fresh, std::memory_order_acq_rel) ? fresh : id;
+    std::uint64_t key = key_.load(std::memory_order_acquire);
+    if (!key) {  // ids are never reused, so a stale cache entry can never match a newer object
+      std::uint64_t fresh = next_id().fetch_add(1, std::memory_order_relaxed) << 4;
+      key = key_.compare_exchange_strong(key, fresh, std::memory_order_acq_rel) ? fresh : key;
     }
     const void* me = &tl_marker_;  // a dead thread's marker address may be reused: its shard is then adopted
     shard* s = shards_.load(std::memory_order_acquire);
     for (; s; s = s->next)
       if (s->owner == me) break;
     if (!s) {
-      void* mem = std::calloc(1, sizeof(shard));
-      if (!mem) return nullptr;
-      s = ::new (mem) shard();
-      s->owner = me;
-      s->next = shards_.load(std::memory_order_relaxed);
-      while (!shards_.compare_exchange_weak(s->next, s, std::memory_order_release, std::memory_order_relaxed)) {
+      void* mem = std::aligned_alloc(alignof(shard), sizeof(shard));  // sizeof is a multiple of the alignment
+      if (mem) {
+        s = ::new (mem) shard();
+        s->owner = me;
+        s->next = shards_.load(std::memory_order_relaxed);
+        while (!shards_.compare_exchange_weak(s->next, s, std::memory_order_release, std::memory_order_relaxed)) {
+        }
+      } else {
+        s = sink();  // out of memory: this thread's counts for this instance are dropped, never fatal
       }
     }
-    tl_cache_[id % 4] = {id, s};
+    tl_cache_[(key >> 4) % cache_ways] = {key, s};
     return s;
   }
   static std::atomic<std::uint64_t>& next_id() noexcept {
     static constinit std::atomic<std::uint64_t> n{1};
     return n;
   }
-  static inline thread_local cache_entry tl_cache_[4]{};
-  static inline thread_local char tl_marker_ = 0;
+  static constexpr std::size_t cache_ways = 4;
+  // initial-exec: one %fs-relative access, never __tls_get_addr (the linker relaxes it in an executable).
+  [[gnu::tls_model("initial-exec")]] static inline thread_local cache_entry tl_cache_[cache_ways]{
+      {~std::uint64_t(0), nullptr}, {~std::uint64_t(0), nullptr}, {~std::uint64_t(0), nullptr},
+      {~std::uint64_t(0), nullptr}};
+  [[gnu::tls_model("initial-exec")]] static inline thread_local char tl_marker_ = 0;
+  // Shared by every thread whose shard could not be allocated: counts there are lost (racy relaxed stores),
+  // and its thresholds never call look().
+  static shard* sink() noexcept {
+    static constinit shard s{~std::uint64_t(0)};
+    return &s;
+  }
 
-  std::atomic<std::uint64_t> id_{0};
+  std::atomic<std::uint64_t> key_{0};  // 0 until the first call
   std::atomic<shard*> shards_{nullptr};
-  std::atomic<std::int64_t> current_{0};
 };
 
 /// Counts what goes through it to Backing: allocations, frees, current/peak/total bytes, a size-class
-/// histogram. Thread-safe exactly when Backing is (the counters themselves always are).
+/// histogram (alloc_counters). Thread-safe exactly when Backing is (the counters themselves always are).
+/// allocate/deallocate inline into the caller with the backing call.
 template <Allocator Backing = system_allocator>
 class tracking_allocator {
  public:
@@ -647,12 +728,12 @@ class tracking_allocator {
 
   explicit tracking_allocator(Backing backing = Backing{}) : backing_(std::move(backing)) {}
 
-  void* allocate(std::size_t n, std::size_t align) {
+  [[gnu::always_inline]] void* allocate(std::size_t n, std::size_t align) {
     void* p = allocator_traits<Backing>::allocate(backing_, n, align);
     counters_.on_allocate(n);
     return p;
   }
-  void deallocate(void* p, std::size_t n, std::size_t align) {
+  [[gnu::always_inline]] void deallocate(void* p, std::size_t n, std::size_t align) {
     counters_.on_deallocate(n);
     allocator_traits<Backing>::deallocate(backing_, p, n, align);
   }
@@ -686,14 +767,21 @@ enum class debug_magic : unsigned char {
   fence_memory = 0xFD,  ///< guard bytes around each allocation; any other byte there is an overrun
 };
 
+/// How debug_allocator takes stack traces.
+enum class debug_unwinder : std::uint8_t {
+  frame_pointer,  ///< walk frame pointers (fast, ~1 ns a frame; build with -fno-omit-frame-pointer)
+  dwarf,          ///< backtrace() through .eh_frame (complete without frame pointers; ~1 µs a trace)
+};
+
 /// Compile-time knobs of debug_allocator (Zig's DebugAllocator(Config)).
 struct debug_config {
   std::size_t fence_bytes = 16;       ///< guard bytes before and after each block
   bool fill = true;                   ///< fill new/freed memory with debug_magic (needed for UAF detection)
   bool leak_check = true;             ///< report blocks still live at check()
-  std::size_t stack_frames = 12;      ///< frames captured per allocation/free (backtrace()); 0: call site only
-  std::size_t quarantine_blocks = 64; ///< freed blocks held back before returning them to Backing
-  bool thread_safe = true;            ///< false: no mutex (one thread only), for speed
+  std::size_t stack_frames = 12;      ///< frames captured per allocation and per free; 0: call site only
+  std::size_t quarantine_blocks = 64; ///< freed blocks held back (about; kept per lock stripe) before release
+  bool thread_safe = true;            ///< false: no locking (one thread only)
+  debug_unwinder unwinder = debug_unwinder::frame_pointer;  ///< how stack_frames are taken
 };
 
 /// What debug_allocator found.
@@ -742,6 +830,136 @@ using debug_error_handler = void (*)(const debug_error&);
 RUNTIME_EXPORT_END
 
 namespace runtime::inline v1::detail {
+
+// ---- debug_allocator's machinery -----------------------------------------------------------------------
+
+// The calling thread's stack [lo, hi), from pthread_getattr_np once per thread (0, 0 when unknown).
+struct stack_bounds {
+  std::uintptr_t lo = 0, hi = 0;
+  bool known = false;
+};
+[[gnu::noinline]] inline void fetch_stack_bounds(stack_bounds& b) noexcept {
+  b.known = true;
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
+  void* addr = nullptr;
+  std::size_t size = 0;
+  if (pthread_attr_getstack(&attr, &addr, &size) == 0 && addr) {
+    b.lo = reinterpret_cast<std::uintptr_t>(addr);
+    b.hi = b.lo + size;
+  }
+  pthread_attr_destroy(&attr);
+}
+[[gnu::always_inline]] inline const stack_bounds& this_thread_stack() noexcept {
+  [[gnu::tls_model("initial-exec")]] static thread_local stack_bounds b;
+  if (!b.known) [[unlikely]] fetch_stack_bounds(b);
+  return b;
+}
+
+// Frame-pointer unwinding, as ASan's fast unwinder for malloc: frame is the (noinline) allocator entry's own
+// frame address; out[0] is its return address, then one return address per frame of the caller chain. Never
+// faults: every read lies between this frame and the top of the thread's stack (memory the thread has
+// already used), frames must be 8-aligned and strictly rising; the walk stops at the first that is not (a
+// frame compiled without frame pointers ends it, or, if its register held something that passes these
+// checks, adds a bogus frame). Off the thread's stack (a signal or fiber stack) only the call site is kept.
+[[gnu::always_inline]] inline std::uint32_t walk_frames(void* frame, void** out, std::uint32_t cap) noexcept {
+  const stack_bounds& b = this_thread_stack();
+  auto fp = reinterpret_cast<std::uintptr_t>(frame);
+  if (fp < b.lo || fp >= b.hi) [[unlikely]] {
+    out[0] = reinterpret_cast<void**>(fp)[1];  // our own frame is always readable
+    return 1;
+  }
+  std::uint32_t n = 0;
+  while (n < cap) {
+    if ((fp & 7) != 0 || fp + 2 * sizeof(void*) > b.hi) break;
+    auto* f = reinterpret_cast<void* const*>(fp);
+    void* ret = f[1];
+    auto next = reinterpret_cast<std::uintptr_t>(f[0]);
+    if (!ret) break;
+    out[n++] = ret;
+    if (next <= fp) break;
+    fp = next;
+  }
+  return n;
+}
+
+// A spinlock that yields: held for a few dozen instructions, one locked instruction per lock.
+struct spin_mutex {
+  std::atomic<bool> held{false};
+  void lock() noexcept {
+    while (held.exchange(true, std::memory_order_acquire)) [[unlikely]]
+      while (held.load(std::memory_order_relaxed)) std::this_thread::yield();
+  }
+  void unlock() noexcept { held.store(false, std::memory_order_release); }
+};
+
+// An open-addressing set of pointers (linear probing, backward-shift deletion, never null): the blocks a
+// debug_allocator stripe knows, so that a free of anything else is recognised without touching its memory.
+class pointer_set {
+ public:
+  pointer_set() = default;
+  pointer_set(const pointer_set&) = delete;
+  pointer_set& operator=(const pointer_set&) = delete;
+  ~pointer_set() { std::free(slots_); }
+  static std::size_t hash(const void* p) noexcept {
+    return std::size_t((reinterpret_cast<std::uintptr_t>(p) >> 4) * 0x9E3779B97F4A7C15ull);
+  }
+  bool contains(const void* p) const noexcept { return slots_ && slots_[find(p)] == p; }
+  /// \throws std::bad_alloc when the table cannot grow.
+  void insert(void* p) {
+    if ((count_ + 1) * 2 > mask_ + 1 || !slots_) grow();
+    std::size_t i = find(p);
+    if (!slots_[i]) {
+      slots_[i] = p;
+      ++count_;
+    }
+  }
+  void erase(const void* p) noexcept {
+    if (!slots_) return;
+    std::size_t i = find(p);
+    if (slots_[i] != p) return;
+    for (std::size_t j = i;;) {  // shift later members of the probe run back over the hole
+      j = (j + 1) & mask_;
+      if (!slots_[j]) break;
+      std::size_t home = (hash(slots_[j]) >> shift_) & mask_;
+      if (((j - home) & mask_) >= ((j - i) & mask_)) {
+        slots_[i] = slots_[j];
+        i = j;
+      }
+    }
+    slots_[i] = nullptr;
+    --count_;
+  }
+  template <class F>
+  void for_each(F f) const {
+    if (slots_)
+      for (std::size_t i = 0; i <= mask_; ++i)
+        if (slots_[i]) f(slots_[i]);
+  }
+  std::size_t size() const noexcept { return count_; }
+
+ private:
+  std::size_t find(const void* p) const noexcept {
+    std::size_t i = (hash(p) >> shift_) & mask_;
+    while (slots_[i] && slots_[i] != p) i = (i + 1) & mask_;
+    return i;
+  }
+  void grow() {
+    std::size_t cap = slots_ ? (mask_ + 1) * 2 : 64;
+    auto* fresh = static_cast<void**>(std::calloc(cap, sizeof(void*)));
+    if (!fresh) throw std::bad_alloc();
+    void** old = slots_;
+    std::size_t old_cap = slots_ ? mask_ + 1 : 0;
+    slots_ = fresh;
+    mask_ = cap - 1;
+    shift_ = 64 - std::size_t(std::countr_zero(cap)) - 4;  // the bits under the stripe's 4
+    for (std::size_t i = 0; i < old_cap; ++i)
+      if (old[i]) slots_[find(old[i])] = old[i];
+    std::free(old);
+  }
+  void** slots_ = nullptr;
+  std::size_t mask_ = 0, shift_ = 0, count_ = 0;
+};
 
 inline std::string hex(const void* p) {
   char buf[2 + 16 + 1];
@@ -817,138 +1035,194 @@ inline debug_error_handler get_debug_error_handler() noexcept { return detail::d
 /// double and invalid frees, size/alignment mismatch on free, overruns and underruns (guard bytes checked at
 /// free and at check()), use-after-free writes (freed blocks are filled and held in a quarantine, verified
 /// when they leave it and at check()). Findings go to the error handler and into report().
-/// Thread-safe when Backing is (a mutex guards the bookkeeping). Compiled out when RUNTIME_DEBUG_ALLOCATOR=0:
-/// then it forwards to Backing and check() is always ok.
-/// Stack traces name functions when the program is linked with -rdynamic (backtrace_symbols).
+///
+/// Each block carries its bookkeeping in a header before its front guard (size, alignment, state and the
+/// stack traces of its allocation and free); the allocator keeps the set of its blocks in 16 lock stripes
+/// (by address), so a free of a pointer it does not know is reported without touching that memory, and the
+/// quarantine is kept per stripe (about Config.quarantine_blocks in all). Thread-safe when Backing is.
+/// Compiled out when RUNTIME_DEBUG_ALLOCATOR=0: then it forwards to Backing and check() is always ok.
+///
+/// Stack traces (Config.stack_frames, default 12) are taken by walking frame pointers, like ASan's fast
+/// unwinder: build the code whose allocations you want traced with -fno-omit-frame-pointer (meson: the alloc
+/// tests and benchmark do when debug_allocator is enabled); without it a trace may stop at, or (rarely)
+/// contain a bogus frame after, the first function built without them. The walk never leaves the thread's
+/// stack, so it cannot fault. Config.unwinder = debug_unwinder::dwarf uses backtrace() instead (complete
+/// without frame pointers, ~1 µs a trace). Traces are symbolized only by report(); functions are named when
+/// the program is linked with -rdynamic (backtrace_symbols).
 template <Allocator Backing = system_allocator, debug_config Config = debug_config{}>
 class debug_allocator {
-  static constexpr std::size_t frames_cap = Config.stack_frames ? Config.stack_frames : 1;
-  struct site {
-    std::array<void*, frames_cap> f;
-    std::uint32_t n = 0;
-    std::vector<void*> vec() const { return std::vector<void*>(f.begin(), f.begin() + n); }
-  };
-  // One entry per block from allocate() until it leaves the quarantine: no map traffic on free.
-  struct record {
-    std::size_t size, align;
-    site alloc_site;
-    site free_site;
-    bool freed = false;
-  };
+  static constexpr std::uint32_t frames_cap = Config.stack_frames ? std::uint32_t(Config.stack_frames) : 1;
   static constexpr std::size_t fence = Config.fence_bytes;
-  static constexpr std::size_t qcap = Config.quarantine_blocks;
-  using mutex = std::conditional_t<Config.thread_safe, std::mutex, detail::null_mutex>;
+  static constexpr std::size_t stripes = Config.thread_safe ? 16 : 1;
+  static constexpr std::size_t qper = (Config.quarantine_blocks + stripes - 1) / stripes;
+  static constexpr std::uint64_t canary_key = 0xDEB6A110CA7EDB10ull;
+  enum class state : std::uint32_t { live = 0x4C495645, freed = 0x46524545 };
+
+  struct header {  // immediately before the front guard (with at most 7 bytes of padding between)
+    void* alloc_frames[frames_cap];
+    void* free_frames[frames_cap];
+    std::size_t size, align;
+    state st;
+    std::uint16_t alloc_n, free_n;
+    // canary_key ^ the user pointer, last: an underrun that gets past the guard overwrites it before any
+    // field the allocator relies on.
+    std::uint64_t canary;
+  };
+  static constexpr std::size_t front = (fence + 7) & ~std::size_t(7);  // header end to user pointer
+
+  using mutex = std::conditional_t<Config.thread_safe, detail::spin_mutex, detail::null_mutex>;
+  struct alignas(64) stripe {
+    mutable mutex mu;
+    detail::pointer_set blocks;  // live and quarantined
+    std::size_t live = 0;
+    std::array<void*, qper ? qper : 1> quarantine{};  // ring: qhead is the oldest once full
+    std::size_t qcount = 0, qhead = 0;
+  };
 
  public:
   static constexpr std::string_view name = "debug_allocator";
   static constexpr bool is_thread_safe = Config.thread_safe && allocator_traits<Backing>::is_thread_safe;
 
-  explicit debug_allocator(Backing backing = Backing{}) : backing_(std::move(backing)) { blocks_.reserve(256); }
+  explicit debug_allocator(Backing backing = Backing{}) : backing_(std::move(backing)) {}
   debug_allocator(const debug_allocator&) = delete;
   debug_allocator& operator=(const debug_allocator&) = delete;
   /// Releases the quarantine and whatever leaked (after check() has reported it, or silently).
   ~debug_allocator() {
-    std::lock_guard lock(mu_);
-    for (auto& [p, r] : blocks_) release(static_cast<char*>(p), r.size, r.align);
+    for (auto& s : stripes_) {
+      std::lock_guard lock(s.mu);
+      s.blocks.for_each([this](void* p) {
+        header* h = head(p);
+        if (h->canary == (canary_key ^ reinterpret_cast<std::uintptr_t>(p))) release(static_cast<char*>(p), *h);
+      });
+    }
   }
 
   [[gnu::noinline]] void* allocate(std::size_t n, std::size_t align) {
-    site s = capture(__builtin_return_address(0));
     std::size_t a = std::max(align, alignof(std::max_align_t));
-    std::size_t pre = detail::align_up(fence, a);
+    std::size_t pre = detail::align_up(sizeof(header) + front, a);
     auto* base = static_cast<char*>(
         allocator_traits<Backing>::allocate(backing_, detail::checked_add(detail::checked_add(pre, n), fence), a));
     char* user = base + pre;
+    stripe& s = stripe_of(user);
+    std::lock_guard lock(s.mu);  // before the stores below: the lock's barrier then has little to wait for
+    header* h = head(user);
+    h->canary = canary_key ^ reinterpret_cast<std::uintptr_t>(user);
+    h->size = n;
+    h->align = align;
+    h->st = state::live;
+    h->alloc_n = std::uint16_t(capture(__builtin_frame_address(0), h->alloc_frames));
+    h->free_n = 0;
     std::memset(user - fence, int(debug_magic::fence_memory), fence);
     std::memset(user + n, int(debug_magic::fence_memory), fence);
-    if constexpr (Config.fill) std::memset(user, int(debug_magic::new_memory), n);
-    std::lock_guard lock(mu_);
-    blocks_.insert_or_assign(user, record{n, align, s, {}, false});
-    ++live_;
+    if constexpr (Config.fill) detail::fill(user, std::uint8_t(debug_magic::new_memory), n);
+    try {
+      s.blocks.insert(user);
+    } catch (...) {
+      allocator_traits<Backing>::deallocate(backing_, base, pre + n + fence, a);
+      throw;
+    }
+    ++s.live;
     return user;
   }
 
   [[gnu::noinline]] void deallocate(void* p, std::size_t n, std::size_t align) {
     if (!p) return;
-    site here = capture(__builtin_return_address(0));
-    std::lock_guard lock(mu_);
-    auto it = blocks_.find(p);
-    if (it == blocks_.end() || it->second.freed) {
+    auto* user = static_cast<char*>(p);
+    stripe& s = stripe_of(p);
+    std::lock_guard lock(s.mu);
+    header* h = s.blocks.contains(p) ? head(p) : nullptr;
+    if (!h || h->st != state::live || h->canary != (canary_key ^ reinterpret_cast<std::uintptr_t>(p))) [[unlikely]] {
+      void* frames[frames_cap];
+      std::uint32_t nf = capture(__builtin_frame_address(0), frames);
       debug_error e;
       e.ptr = p;
       e.given_size = n;
       e.given_align = align;
-      if (it != blocks_.end()) {  // still in quarantine: we know it, and where it was first freed
+      if (h && h->st == state::freed) {  // still in quarantine: we know it, and where it was first freed
         e.kind = debug_error_kind::double_free;
-        e.size = it->second.size;
-        e.align = it->second.align;
-        e.alloc_site = it->second.alloc_site.vec();
-        e.free_site = it->second.free_site.vec();
+        e.size = h->size;
+        e.align = h->align;
+        e.alloc_site = sites(h->alloc_frames, h->alloc_n);
+        e.free_site = sites(h->free_frames, h->free_n);
+      } else if (h) {  // ours, but its header was overwritten: an underrun past the guard
+        e.kind = debug_error_kind::underrun;
+        e.offset = fence + 1;
+        e.free_site = sites(frames, nf);
       } else {
         e.kind = debug_error_kind::invalid_free;
         e.size = n;
         e.align = align;
-        e.free_site = here.vec();
+        e.free_site = sites(frames, nf);
       }
       report_error(std::move(e));
       return;  // never pass a bad pointer on to Backing
     }
-    record& r = it->second;
-    auto* user = static_cast<char*>(p);
-    if (n != r.size || align != r.align)
-      report_error({n != r.size ? debug_error_kind::size_mismatch : debug_error_kind::alignment_mismatch, p, r.size,
-                    r.align, n, align, 0, r.alloc_site.vec(), here.vec()});
-    check_fences(user, r);
-    r.free_site = here;
-    r.freed = true;
-    --live_;
-    if constexpr (Config.fill) std::memset(user, int(debug_magic::freed_memory), r.size);
-    if constexpr (qcap > 0) {
-      if (quarantine_.size() < qcap) {
-        quarantine_.push_back(p);
+    h->free_n = std::uint16_t(capture(__builtin_frame_address(0), h->free_frames));
+    if (n != h->size || align != h->align) [[unlikely]]
+      report_error({n != h->size ? debug_error_kind::size_mismatch : debug_error_kind::alignment_mismatch, p, h->size,
+                    h->align, n, align, 0, sites(h->alloc_frames, h->alloc_n), sites(h->free_frames, h->free_n)});
+    check_fences(user, *h);
+    h->st = state::freed;
+    --s.live;
+    if constexpr (Config.fill) detail::fill(user, std::uint8_t(debug_magic::freed_memory), h->size);
+    if constexpr (qper > 0) {
+      if (s.qcount < qper) {
+        s.quarantine[(s.qhead + s.qcount++) % qper] = p;
       } else {  // ring: replace the oldest
-        void* old = quarantine_[qhead_];
-        quarantine_[qhead_] = p;
-        qhead_ = (qhead_ + 1) % qcap;
-        evict(old);
+        void* old = s.quarantine[s.qhead];
+        s.quarantine[s.qhead] = p;
+        s.qhead = (s.qhead + 1) % qper;
+        evict(s, old);
       }
     } else {
-      evict(p);
+      evict(s, p);
     }
   }
 
   /// The verdict so far: verifies guards of live blocks and the quarantine, then counts leaks (every live
   /// block, when Config.leak_check) and errors. Leaks are passed to the handler once per check().
   [[nodiscard]] debug_check check() {
-    std::lock_guard lock(mu_);
-    leaks_.clear();
-    for (auto& [p, r] : blocks_) {
-      if (r.freed) {
-        check_freed(static_cast<char*>(p), r);
-        continue;
-      }
-      check_fences(static_cast<char*>(p), r);
-      if constexpr (Config.leak_check) {
-        debug_error e{debug_error_kind::leak, p, r.size, r.align, 0, 0, 0, r.alloc_site.vec(), {}};
-        if (auto h = get_debug_error_handler()) h(e);
-        leaks_.push_back(std::move(e));
-      }
+    std::vector<debug_error> leaks;
+    for (auto& s : stripes_) {
+      std::lock_guard lock(s.mu);
+      s.blocks.for_each([&](void* p) {
+        header* h = head(p);
+        if (h->canary != (canary_key ^ reinterpret_cast<std::uintptr_t>(p))) [[unlikely]] {
+          // Written over past the front guard: nothing in the header can be trusted (the block is never
+          // released, rather than handing Backing a wrong size).
+          report_error({debug_error_kind::underrun, p, 0, 0, 0, 0, fence + 1, {}, {}});
+          return;
+        }
+        if (h->st == state::freed) {
+          check_freed(static_cast<char*>(p), *h);
+          return;
+        }
+        check_fences(static_cast<char*>(p), *h);
+        if constexpr (Config.leak_check)
+          leaks.push_back({debug_error_kind::leak, p, h->size, h->align, 0, 0, 0, sites(h->alloc_frames, h->alloc_n), {}});
+      });
     }
+    if (auto hd = get_debug_error_handler())
+      for (auto& e : leaks) hd(e);
+    std::lock_guard lock(report_mu_);
+    leaks_ = std::move(leaks);
     return {leaks_.empty() && errors_.empty(), leaks_.size(), errors_.size()};
   }
   /// check(), then frees the quarantine; what leaked stays reported (Zig's deinit).
   [[nodiscard]] debug_check deinit() {
     debug_check c = check();
-    std::lock_guard lock(mu_);
-    for (void* p : quarantine_) evict(p);
-    quarantine_.clear();
-    qhead_ = 0;
+    for (auto& s : stripes_) {
+      std::lock_guard lock(s.mu);
+      if constexpr (qper > 0)
+        for (std::size_t i = 0; i < s.qcount; ++i) evict(s, s.quarantine[(s.qhead + i) % qper]);
+      s.qcount = s.qhead = 0;
+    }
     return c;
   }
 
   /// A human report of every finding so far (leaks as of the last check()), with symbolized stacks.
   std::string report() const {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(report_mu_);
     std::string out = "debug_allocator: " + std::to_string(errors_.size()) + " error(s), " +
                       std::to_string(leaks_.size()) + " leak(s)\n";
     auto one = [&out](const debug_error& e) {
@@ -966,92 +1240,109 @@ class debug_allocator {
   }
   /// Findings other than leaks, in order.
   std::vector<debug_error> errors() const {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(report_mu_);
     return errors_;
   }
   std::size_t live_blocks() const {
-    std::lock_guard lock(mu_);
-    return live_;
+    std::size_t n = 0;
+    for (auto& s : stripes_) {
+      std::lock_guard lock(s.mu);
+      n += s.live;
+    }
+    return n;
   }
   bool owns(const void* p) const {
-    std::lock_guard lock(mu_);
-    auto it = blocks_.find(const_cast<void*>(p));
-    return it != blocks_.end() && !it->second.freed;
+    const stripe& s = stripe_of(p);
+    std::lock_guard lock(s.mu);
+    return s.blocks.contains(p) && head(p)->st == state::live;
   }
   Backing& backing() noexcept { return backing_; }
 
  private:
-  // Not inlined, so the frames to drop (this one and allocate/deallocate) are a known count.
-  // `caller` is allocate's/deallocate's own return address (level 0 needs no frame pointers).
-  [[gnu::noinline]] static site capture([[maybe_unused]] void* caller) noexcept {
-    site s;
-    if constexpr (Config.stack_frames == 0) {
-      s.f[0] = caller;
-      s.n = 1;
-    } else {
-      void* buf[Config.stack_frames + 2];
-      int got = ::backtrace(buf, int(Config.stack_frames + 2));
-      int skip = got > 2 ? 2 : 0;
-      for (int i = skip; i < got; ++i) s.f[s.n++] = buf[i];
-    }
-    return s;
+  static header* head(const void* user) noexcept {
+    return reinterpret_cast<header*>(const_cast<char*>(static_cast<const char*>(user)) - front - sizeof(header));
   }
+  stripe& stripe_of(const void* p) noexcept { return stripes_[(detail::pointer_set::hash(p) >> 60) % stripes]; }
+  const stripe& stripe_of(const void* p) const noexcept {
+    return stripes_[(detail::pointer_set::hash(p) >> 60) % stripes];
+  }
+  // `frame` is allocate's/deallocate's own frame address; frames[0] becomes their return address.
+  [[gnu::always_inline]] static std::uint32_t capture([[maybe_unused]] void* frame, void** frames) noexcept {
+    if constexpr (Config.stack_frames == 0) {
+      frames[0] = static_cast<void**>(frame)[1];
+      return 1;
+    } else if constexpr (Config.unwinder == debug_unwinder::dwarf) {
+      void* buf[frames_cap + 1];
+      int got = ::backtrace(buf, int(frames_cap + 1));  // buf[0] is inside allocate/deallocate itself
+      std::uint32_t n = 0;
+      for (int i = 1; i < got; ++i) frames[n++] = buf[i];
+      return n;
+    } else {
+      return detail::walk_frames(frame, frames, frames_cap);
+    }
+  }
+  static std::vector<void*> sites(void* const* f, std::uint32_t n) { return std::vector<void*>(f, f + n); }
   void report_error(debug_error e) {
     if (auto h = get_debug_error_handler()) h(e);
+    std::lock_guard lock(report_mu_);
     errors_.push_back(std::move(e));
   }
-  bool check_fences(char* user, const record& r) {
+  [[gnu::always_inline]] bool check_fences(char* user, const header& h) {
+    if (detail::all_bytes<fence>(user - fence, std::uint8_t(debug_magic::fence_memory)) &&
+        detail::all_bytes<fence>(user + h.size, std::uint8_t(debug_magic::fence_memory))) [[likely]]
+      return false;
+    return report_fences(user, h);
+  }
+  [[gnu::noinline]] bool report_fences(char* user, const header& h) {
     bool bad = false;
-    for (std::size_t i = 0; i < fence; ++i)
-      if (static_cast<unsigned char>(user[r.size + i]) != std::uint8_t(debug_magic::fence_memory)) {
-        report_error({debug_error_kind::overrun, user, r.size, r.align, 0, 0, r.size + i, r.alloc_site.vec(),
-                      r.freed ? r.free_site.vec() : std::vector<void*>{}});
-        bad = true;
-        break;
-      }
-    for (std::size_t i = 0; i < fence; ++i)
-      if (static_cast<unsigned char>(user[-std::ptrdiff_t(i) - 1]) != std::uint8_t(debug_magic::fence_memory)) {
-        report_error({debug_error_kind::underrun, user, r.size, r.align, 0, 0, i + 1, r.alloc_site.vec(),
-                      r.freed ? r.free_site.vec() : std::vector<void*>{}});
-        bad = true;
-        break;
-      }
+    auto freed_site = [&h] { return h.st == state::freed ? sites(h.free_frames, h.free_n) : std::vector<void*>{}; };
+    std::size_t i = detail::first_not(user + h.size, fence, std::uint8_t(debug_magic::fence_memory));
+    if (i < fence) [[unlikely]] {
+      report_error({debug_error_kind::overrun, user, h.size, h.align, 0, 0, h.size + i,
+                    sites(h.alloc_frames, h.alloc_n), freed_site()});
+      bad = true;
+    }
+    if (detail::first_not(user - fence, fence, std::uint8_t(debug_magic::fence_memory)) < fence) [[unlikely]] {
+      std::size_t j = 0;  // the bad byte nearest the block
+      while (static_cast<unsigned char>(user[-std::ptrdiff_t(j) - 1]) == std::uint8_t(debug_magic::fence_memory)) ++j;
+      report_error({debug_error_kind::underrun, user, h.size, h.align, 0, 0, j + 1, sites(h.alloc_frames, h.alloc_n),
+                    freed_site()});
+      bad = true;
+    }
     if (bad) {  // report each corruption once: restore the guards
       std::memset(user - fence, int(debug_magic::fence_memory), fence);
-      std::memset(user + r.size, int(debug_magic::fence_memory), fence);
+      std::memset(user + h.size, int(debug_magic::fence_memory), fence);
     }
     return bad;
   }
-  void check_freed(char* user, const record& r) {
+  void check_freed(char* user, const header& h) {
     if constexpr (Config.fill) {
-      std::size_t i = detail::first_not(user, r.size, std::uint8_t(debug_magic::freed_memory));
-      if (i < r.size) {
-        report_error({debug_error_kind::use_after_free_write, user, r.size, r.align, 0, 0, i, r.alloc_site.vec(),
-                      r.free_site.vec()});
-        std::memset(user, int(debug_magic::freed_memory), r.size);
+      std::size_t i = detail::first_not(user, h.size, std::uint8_t(debug_magic::freed_memory));
+      if (i < h.size) {
+        report_error({debug_error_kind::use_after_free_write, user, h.size, h.align, 0, 0, i,
+                      sites(h.alloc_frames, h.alloc_n), sites(h.free_frames, h.free_n)});
+        std::memset(user, int(debug_magic::freed_memory), h.size);
       }
     }
-    check_fences(user, r);
+    check_fences(user, h);
   }
   // Leaves the quarantine: last look for use-after-free writes, then back to Backing.
-  void evict(void* p) {
-    auto it = blocks_.find(p);
-    check_freed(static_cast<char*>(p), it->second);
-    release(static_cast<char*>(p), it->second.size, it->second.align);
-    blocks_.erase(it);
+  void evict(stripe& s, void* p) {
+    header* h = head(p);
+    check_freed(static_cast<char*>(p), *h);
+    s.blocks.erase(p);
+    release(static_cast<char*>(p), *h);
   }
-  void release(char* user, std::size_t n, std::size_t align) {
-    std::size_t a = std::max(align, alignof(std::max_align_t));
-    std::size_t pre = detail::align_up(fence, a);
+  void release(char* user, const header& h) {
+    std::size_t a = std::max(h.align, alignof(std::max_align_t));
+    std::size_t pre = detail::align_up(sizeof(header) + front, a);
+    std::size_t n = h.size;
     allocator_traits<Backing>::deallocate(backing_, user - pre, pre + n + fence, a);
   }
 
   [[no_unique_address]] Backing backing_;
-  mutable mutex mu_;
-  std::unordered_map<void*, record> blocks_;  // live and quarantined blocks
-  std::size_t live_ = 0;
-  std::vector<void*> quarantine_;  // ring of qcap entries once full; qhead_ is the oldest
-  std::size_t qhead_ = 0;
+  std::array<stripe, stripes> stripes_;
+  mutable std::mutex report_mu_;
   std::vector<debug_error> errors_;
   std::vector<debug_error> leaks_;
 };
