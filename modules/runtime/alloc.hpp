@@ -23,7 +23,6 @@
 #  include <string>
 #  include <string_view>
 #  include <type_traits>
-#  include <unordered_map>
 #  include <utility>
 #  include <vector>
 #  include <cxxabi.h>
