@@ -7,10 +7,12 @@
 #ifndef RUNTIME_MODULE
 #  include <cxxabi.h>
 #  include <dlfcn.h>
+#  include <elf.h>
 #  include <fcntl.h>
 #  include <link.h>
 #  include <signal.h>
 #  include <sys/mman.h>
+#  include <sys/stat.h>
 #  include <sys/syscall.h>
 #  include <sys/utsname.h>
 #  include <time.h>
@@ -601,12 +603,74 @@ inline void resolve_module(std::uintptr_t addr, frame_info& f) noexcept {
       &p);
 }
 
+// The program's own ELF file, mapped once on first use in a report (a static program has no dynamic symbol
+// table, so names come from .symtab). nullptr when unreadable or stripped.
+struct elf_symbols {
+  const Elf64_Sym* syms = nullptr;
+  std::size_t count = 0;
+  const char* strings = nullptr;
+  std::size_t strings_size = 0;
+};
+
+// async-signal-safe (open, fstat, mmap and close; no allocation)
+inline const elf_symbols& program_symbols() noexcept {
+  static constinit elf_symbols table{};
+  static constinit std::atomic<int> state{0};  // 0: not tried, 1: being read, 2: done
+  int expected = 0;
+  if (!state.compare_exchange_strong(expected, 1)) return table;  // a second report reads what is there
+  const int fd = ::open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  if (fd >= 0 && ::fstat(fd, &st) == 0 && st.st_size > static_cast<off_t>(sizeof(Elf64_Ehdr))) {
+    const auto size = static_cast<std::size_t>(st.st_size);
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED) {
+      const auto* base = static_cast<const unsigned char*>(map);
+      const auto* eh = static_cast<const Elf64_Ehdr*>(map);
+      const bool elf64 = std::memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 && eh->e_ident[EI_CLASS] == ELFCLASS64;
+      const auto sh_end = elf64 ? eh->e_shoff + std::size_t(eh->e_shnum) * sizeof(Elf64_Shdr) : 0;
+      if (elf64 && eh->e_shentsize == sizeof(Elf64_Shdr) && eh->e_shoff != 0 && sh_end <= size) {
+        const auto* sh = reinterpret_cast<const Elf64_Shdr*>(base + eh->e_shoff);
+        for (unsigned i = 0; i < eh->e_shnum; ++i) {
+          if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum) continue;
+          const Elf64_Shdr& str = sh[sh[i].sh_link];
+          if (sh[i].sh_offset + sh[i].sh_size > size || str.sh_offset + str.sh_size > size) break;
+          table.syms = reinterpret_cast<const Elf64_Sym*>(base + sh[i].sh_offset);
+          table.count = sh[i].sh_size / sizeof(Elf64_Sym);
+          table.strings = reinterpret_cast<const char*>(base + str.sh_offset);
+          table.strings_size = str.sh_size;
+          break;
+        }
+      }
+    }
+  }
+  if (fd >= 0) ::close(fd);
+  state.store(2);
+  return table;
+}
+
+// The function of the program's .symtab that holds `offset` (an address relative to the load base).
+// async-signal-safe
+inline void resolve_from_symtab(frame_info& f) noexcept {
+  const elf_symbols& t = program_symbols();
+  for (std::size_t i = 0; i < t.count; ++i) {
+    const Elf64_Sym& sym = t.syms[i];
+    if (ELF64_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_value == 0 || sym.st_name >= t.strings_size) continue;
+    if (f.module_offset >= sym.st_value && f.module_offset - sym.st_value < std::max<std::uint64_t>(sym.st_size, 1)) {
+      f.symbol = t.strings + sym.st_name;
+      f.symbol_offset = f.module_offset - sym.st_value;
+      return;
+    }
+  }
+}
+
 // async-signal-safe (dladdr takes the loader's recursive lock and allocates nothing)
 inline void resolve_frame(void* addr, frame_info& f) noexcept {
   f.addr = reinterpret_cast<std::uintptr_t>(addr);
   Dl_info info{};
   if (dladdr(addr, &info) == 0) {
     resolve_module(f.addr, f);
+    // The main program of a static link: its names are only in .symtab (std::strcmp is async-signal-safe).
+    if (f.module != nullptr && std::strcmp(f.module, "/proc/self/exe") == 0) resolve_from_symtab(f);
     return;
   }
   f.module = info.dli_fname;
@@ -717,7 +781,7 @@ inline void write_report(int sig, siginfo_t* info, void* uctx, long tid) noexcep
   int count = 0;
   for (int i = first; i < n; ++i) resolve_frame(raw[i], frames[count++]);
 
-  out.put("backtrace (").dec(count).put(" frames; function names need the program linked with -rdynamic, "
+  out.put("backtrace (").dec(count).put(" frames; function names need -rdynamic, or .symtab in a static program; "
                                         "file:line from `addr2line -e <module> <offset>`):\n");
   for (int i = 0; i < count; ++i) {
     const frame_info& f = frames[i];

@@ -35,7 +35,9 @@ CASES = {
     "uninstalled": (signal.SIGSEGV, []),
     "stuck-stderr": (signal.SIGSEGV, []),
     # crash_probe linked -static-pie: no dladdr, so frames carry (/proc/self/exe+offset) for addr2line
-    "static-segv": (signal.SIGSEGV, ["SIGSEGV (segmentation fault)", "(/proc/self/exe+0x"]),
+    # and function names from its .symtab
+    "static-segv": (signal.SIGSEGV, ["SIGSEGV (segmentation fault)", "(/proc/self/exe+0x", " in probe_null_deref()+0x",
+                                     " in main+0x"]),
 }
 COMMON = ["crash_probe 1.2.3 crashed: ", "signal: ", "program counter: 0x", "os: Linux ", "ci: probe-ci\n",
           "container: no\n", "command: probe-command\n", "features: feature_one,feature_two\n", "backtrace (", "  #0  0x"]
