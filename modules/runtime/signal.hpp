@@ -361,13 +361,7 @@ class shutdown {
         if (st.stopping.exchange(true)) return;
         int none = 0;
         st.first_signal.compare_exchange_strong(none, sig);
-        stop_.request_stop();
-        if (sig > 0 && opts_.on_signal == exit_mode::exit_process) exit_for(sig);
-        {
-          std::lock_guard l(mu_);
-          finished_ = true;
-        }
-        done_cv_.notify_all();
+        run_shutdown(sig, /*deadline=*/false);
         return;
       }
     }
@@ -464,10 +458,7 @@ class shutdown {
     try {
       for (int sig = 1; sig < 64; ++sig)
         if (opts_.signals.contains(sig)) detail::install_action(sig, &detail::on_shutdown_signal, mask, &previous_[sig]);
-      if (!opts_.on_demand_watcher) {
-        watcher_ = std::thread([this] { watch(); });
-        watcher_started_ = true;
-      }
+      if (!opts_.on_demand_watcher) ensure_watcher();
     } catch (...) {
       for (int sig = 1; sig < 64; ++sig)
         if (opts_.signals.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
@@ -550,8 +541,9 @@ class shutdown {
 
   // Hooks run on the watcher itself. The deadline is a kernel timer that sends the shutdown signal again
   // (si_code SI_TIMER, which the handler turns into a forced exit): no extra thread, nothing to wake.
-  void run_shutdown(int sig) {
-    arm_deadline(sig);
+  // Without a watcher (request() before any hook) nothing can outlast a deadline, so none is armed.
+  void run_shutdown(int sig, bool deadline = true) {
+    if (deadline) arm_deadline(sig);
     stop_.request_stop();
     run_hooks();
     if (sig > 0 && opts_.on_signal == exit_mode::exit_process) exit_for(sig);
