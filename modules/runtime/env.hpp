@@ -1608,9 +1608,8 @@ inline char* write_string(char* p, std::string_view s) noexcept {
       std::uint64_t w;
       std::memcpy(&w, d + run, 8);
       constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-      std::uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');  // zero bytes where '"' or '\\'
-      std::uint64_t hit = ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b) | w;
-      if (hit & high) break;
+      const std::uint64_t control_or_high = ((w - ones * 0x20) & ~w) | w;  // a byte < 0x20 or >= 0x80
+      if ((control_or_high & high) | detail::envd::has_byte(w, '"') | detail::envd::has_byte(w, '\\')) break;
     }
     while (run < n) {
       unsigned char c = static_cast<unsigned char>(d[run]);
