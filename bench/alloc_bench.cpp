@@ -114,6 +114,23 @@ void batch_free_small(A& a) {
   for (std::size_t i = 0; i < batch; ++i) runtime::allocator_traits<A>::deallocate(a, ptrs[i], 32, 8);
 }
 
+// Growth: `grow_objects` allocations with no free in between, then every one freed (building a large
+// structure, then dropping it). `fresh` makes the allocator for one pass, so that for a tracking allocator
+// every allocation of the pass raises the peak. Returns ns per allocation (its free included), best
+// alternating pass of 7 against the same with `ref`.
+constexpr std::size_t grow_objects = 200000;
+std::vector<void*> grow_ptrs(grow_objects);
+template <class A>
+void grow_pass(A& a, const std::vector<std::size_t>& sz, const std::vector<std::size_t>& al) {
+  for (std::size_t i = 0; i < grow_objects; ++i) {
+    grow_ptrs[i] = runtime::allocator_traits<A>::allocate(a, sz[i % batch], al[i % batch]);
+    *static_cast<char*>(grow_ptrs[i]) = 1;
+  }
+  sink = grow_ptrs[grow_objects / 2];
+  for (std::size_t i = 0; i < grow_objects; ++i)
+    runtime::allocator_traits<A>::deallocate(a, grow_ptrs[i], sz[i % batch], al[i % batch]);
+}
+
 struct result {
   std::string name;
   double ns;
@@ -207,6 +224,22 @@ void run_workload(const std::string& w, const std::vector<std::size_t>& sz, cons
     emit_pair(w + "/tracking<mimalloc>",
               measure_pair([&] { small ? batch_free_small(t) : batch_free(t, sz, al); }, mimalloc_allocator_round),
               w + "/mimalloc_allocator", 1.15);
+  }
+  if (want("tracking")) {
+    pair_ns best{1e300, 1e300};
+    for (int k = 0; k < 7; ++k) {
+      double t0 = cpu_ns();
+      grow_pass(m, sz, al);
+      double t1 = cpu_ns();
+      {
+        runtime::tracking_allocator<runtime::mimalloc_allocator> fresh;
+        grow_pass(fresh, sz, al);
+      }
+      double t2 = cpu_ns();
+      best.ref_ns = std::min(best.ref_ns, (t1 - t0) / double(grow_objects));
+      best.ns = std::min(best.ns, (t2 - t1) / double(grow_objects));
+    }
+    emit_pair(w + "/growth/tracking<mimalloc>", best, w + "/growth/mimalloc_allocator", 1.15);
   }
   runtime::system_allocator s;
   auto system_round = [&] { batch_free(s, sz, al); };

@@ -320,6 +320,22 @@ TEST_CASE("runtime::tracking_allocator peak is exact on one thread") {
   std::uint64_t classes = 0;
   for (auto c : st.histogram) classes += c;
   CHECK(classes == allocs);
+  SUBCASE("growth only, past several 64 KiB look-ahead windows, then a decline") {
+    runtime::tracking_allocator<runtime::system_allocator> g;
+    std::vector<void*> held;
+    for (int i = 1; i <= 300; ++i) {
+      held.push_back(g.allocate(1000, 8));
+      REQUIRE(g.stats().peak_bytes == std::uint64_t(i) * 1000);
+    }
+    for (int i = 0; i < 150; ++i) g.deallocate(held[std::size_t(i)], 1000, 8);
+    CHECK(g.stats().current_bytes == 150 * 1000);
+    CHECK(g.stats().peak_bytes == 300 * 1000);
+    held.push_back(g.allocate(1000, 8));
+    CHECK(g.stats().peak_bytes == 300 * 1000);
+    for (std::size_t i = 150; i < held.size(); ++i) g.deallocate(held[i], 1000, 8);
+    CHECK(g.stats().current_bytes == 0);
+    CHECK(g.stats().peak_bytes == 300 * 1000);
+  }
   SUBCASE("zero-byte allocations are class 0") {
     runtime::tracking_allocator<runtime::system_allocator> z;
     void* p = z.allocate(0, 8);

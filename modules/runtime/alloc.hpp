@@ -658,7 +658,9 @@ class alloc_counters {
     }
     std::uint64_t a = s->allocated.load(std::memory_order_relaxed);
     std::uint64_t headroom = total < s->peak_seen ? std::uint64_t(s->peak_seen - total) : 0;
-    s->alloc_hi = a + std::min(headroom, look_bytes);
+    // At the peak, growth stays at the peak until the next free, which records it (as snapshot() does): a
+    // thread that only allocates looks every 64 KiB, not at every allocation.
+    s->alloc_hi = a + (headroom == 0 ? look_bytes : std::min(headroom, look_bytes));
     // At the peak, growth up to alloc_hi is not recorded yet: the next free records it first.
     s->freed_hi = headroom == 0 ? s->freed.load(std::memory_order_relaxed) : ~std::uint64_t(0);
   }
