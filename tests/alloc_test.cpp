@@ -412,6 +412,30 @@ TEST_CASE("runtime::debug_allocator") {
       REQUIRE(d.errors().size() == 1);
       CHECK(d.errors()[0].kind == runtime::debug_error_kind::double_free);
     }
+    SUBCASE("a handler may allocate through the allocator that reports") {
+      // 200 blocks: with the lock still held, one of them would almost surely hash to the reporting stripe
+      // and spin forever (it used to).
+      static runtime::debug_allocator<>* self;
+      static int calls;
+      self = &d;
+      calls = 0;
+      runtime::set_debug_error_handler([](const runtime::debug_error& e) {
+        if (e.kind != runtime::debug_error_kind::double_free) return;
+        std::vector<void*> v;
+        for (int i = 0; i < 200; ++i) v.push_back(self->allocate(40, 8));
+        for (void* q : v) self->deallocate(q, 40, 8);
+        ++calls;
+      });
+      void* p = d.allocate(24, 8);
+      d.deallocate(p, 24, 8);
+      d.deallocate(p, 24, 8);
+      runtime::set_debug_error_handler(nullptr);
+      CHECK(calls == 1);
+      REQUIRE(d.errors().size() == 1);
+      CHECK(d.errors()[0].kind == runtime::debug_error_kind::double_free);
+      CHECK(d.check().ok == false);
+      CHECK(d.live_blocks() == 0);
+    }
     SUBCASE("invalid free") {
       int x;
       d.deallocate(&x, 4, 4);

@@ -1026,6 +1026,8 @@ RUNTIME_EXPORT_BEGIN
 namespace runtime::inline v1 {
 
 /// Installs the handler called on each debug_allocator finding; returns the previous one. nullptr: silent.
+/// The handler runs on the thread that made the finding, after the allocator has released its locks: it may
+/// allocate and free through the same debug_allocator (findings it causes there reach it in turn).
 inline debug_error_handler set_debug_error_handler(debug_error_handler h) noexcept {
   return detail::debug_handler_slot().exchange(h);
 }
@@ -1128,96 +1130,33 @@ class debug_allocator {
 
   [[gnu::noinline]] void deallocate(void* p, std::size_t n, std::size_t align) {
     if (!p) return;
-    auto* user = static_cast<char*>(p);
-    stripe& s = stripe_of(p);
-    std::lock_guard lock(s.mu);
-    header* h = s.blocks.contains(p) ? head(p) : nullptr;
-    if (!h || h->st != state::live || h->canary != (canary_key ^ reinterpret_cast<std::uintptr_t>(p))) [[unlikely]] {
-      void* frames[frames_cap];
-      std::uint32_t nf = capture(__builtin_frame_address(0), frames);
-      debug_error e;
-      e.ptr = p;
-      e.given_size = n;
-      e.given_align = align;
-      if (h && h->st == state::freed) {  // still in quarantine: we know it, and where it was first freed
-        e.kind = debug_error_kind::double_free;
-        e.size = h->size;
-        e.align = h->align;
-        e.alloc_site = sites(h->alloc_frames, h->alloc_n);
-        e.free_site = sites(h->free_frames, h->free_n);
-      } else if (h) {  // ours, but its header was overwritten: an underrun past the guard
-        e.kind = debug_error_kind::underrun;
-        e.offset = fence + 1;
-        e.free_site = sites(frames, nf);
-      } else {
-        e.kind = debug_error_kind::invalid_free;
-        e.size = n;
-        e.align = align;
-        e.free_site = sites(frames, nf);
-      }
-      report_error(std::move(e));
-      return;  // never pass a bad pointer on to Backing
-    }
-    h->free_n = std::uint16_t(capture(__builtin_frame_address(0), h->free_frames));
-    if (n != h->size || align != h->align) [[unlikely]]
-      report_error({n != h->size ? debug_error_kind::size_mismatch : debug_error_kind::alignment_mismatch, p, h->size,
-                    h->align, n, align, 0, sites(h->alloc_frames, h->alloc_n), sites(h->free_frames, h->free_n)});
-    check_fences(user, *h);
-    h->st = state::freed;
-    --s.live;
-    if constexpr (Config.fill) detail::fill(user, std::uint8_t(debug_magic::freed_memory), h->size);
-    if constexpr (qper > 0) {
-      if (s.qcount < qper) {
-        s.quarantine[(s.qhead + s.qcount++) % qper] = p;
-      } else {  // ring: replace the oldest
-        void* old = s.quarantine[s.qhead];
-        s.quarantine[s.qhead] = p;
-        s.qhead = (s.qhead + 1) % qper;
-        evict(s, old);
-      }
-    } else {
-      evict(s, p);
-    }
+    deferred_findings found;
+    deallocate_locked(p, n, align, __builtin_frame_address(0));
+    found.deliver();
   }
 
   /// The verdict so far: verifies guards of live blocks and the quarantine, then counts leaks (every live
   /// block, when Config.leak_check) and errors. Leaks are passed to the handler once per check().
   [[nodiscard]] debug_check check() {
+    deferred_findings found;
     std::vector<debug_error> leaks;
-    for (auto& s : stripes_) {
-      std::lock_guard lock(s.mu);
-      s.blocks.for_each([&](void* p) {
-        header* h = head(p);
-        if (h->canary != (canary_key ^ reinterpret_cast<std::uintptr_t>(p))) [[unlikely]] {
-          // Written over past the front guard: nothing in the header can be trusted (the block is never
-          // released, rather than handing Backing a wrong size).
-          report_error({debug_error_kind::underrun, p, 0, 0, 0, 0, fence + 1, {}, {}});
-          return;
-        }
-        if (h->st == state::freed) {
-          check_freed(static_cast<char*>(p), *h);
-          return;
-        }
-        check_fences(static_cast<char*>(p), *h);
-        if constexpr (Config.leak_check)
-          leaks.push_back({debug_error_kind::leak, p, h->size, h->align, 0, 0, 0, sites(h->alloc_frames, h->alloc_n), {}});
-      });
-    }
+    debug_check c = check_locked(leaks);
+    found.deliver();
     if (auto hd = get_debug_error_handler())
       for (auto& e : leaks) hd(e);
-    std::lock_guard lock(report_mu_);
-    leaks_ = std::move(leaks);
-    return {leaks_.empty() && errors_.empty(), leaks_.size(), errors_.size()};
+    return c;
   }
   /// check(), then frees the quarantine; what leaked stays reported (Zig's deinit).
   [[nodiscard]] debug_check deinit() {
     debug_check c = check();
+    deferred_findings found;
     for (auto& s : stripes_) {
       std::lock_guard lock(s.mu);
       if constexpr (qper > 0)
         for (std::size_t i = 0; i < s.qcount; ++i) evict(s, s.quarantine[(s.qhead + i) % qper]);
       s.qcount = s.qhead = 0;
     }
+    found.deliver();
     return c;
   }
 
@@ -1260,6 +1199,103 @@ class debug_allocator {
   Backing& backing() noexcept { return backing_; }
 
  private:
+  // Findings made while a stripe lock is held are collected on the finding thread and handed to the error
+  // handler once the lock is released, so a handler may allocate and free through this same allocator.
+  struct deferred_findings {
+    std::vector<debug_error> found;
+    std::vector<debug_error>* prev = tl_deferred_;
+    deferred_findings() noexcept { tl_deferred_ = &found; }
+    deferred_findings(const deferred_findings&) = delete;
+    deferred_findings& operator=(const deferred_findings&) = delete;
+    ~deferred_findings() { tl_deferred_ = prev; }
+    void deliver() {
+      tl_deferred_ = prev;
+      if (found.empty()) [[likely]] return;
+      if (auto h = get_debug_error_handler())
+        for (auto& e : found) h(e);
+    }
+  };
+  static inline thread_local std::vector<debug_error>* tl_deferred_ = nullptr;
+
+  // `frame` is deallocate's own frame address (the first frame of the free's stack trace).
+  [[gnu::always_inline]] void deallocate_locked(void* p, std::size_t n, std::size_t align, void* frame) {
+    auto* user = static_cast<char*>(p);
+    stripe& s = stripe_of(p);
+    std::lock_guard lock(s.mu);
+    header* h = s.blocks.contains(p) ? head(p) : nullptr;
+    if (!h || h->st != state::live || h->canary != (canary_key ^ reinterpret_cast<std::uintptr_t>(p))) [[unlikely]] {
+      void* frames[frames_cap];
+      std::uint32_t nf = capture(frame, frames);
+      debug_error e;
+      e.ptr = p;
+      e.given_size = n;
+      e.given_align = align;
+      if (h && h->st == state::freed) {  // still in quarantine: we know it, and where it was first freed
+        e.kind = debug_error_kind::double_free;
+        e.size = h->size;
+        e.align = h->align;
+        e.alloc_site = sites(h->alloc_frames, h->alloc_n);
+        e.free_site = sites(h->free_frames, h->free_n);
+      } else if (h) {  // ours, but its header was overwritten: an underrun past the guard
+        e.kind = debug_error_kind::underrun;
+        e.offset = fence + 1;
+        e.free_site = sites(frames, nf);
+      } else {
+        e.kind = debug_error_kind::invalid_free;
+        e.size = n;
+        e.align = align;
+        e.free_site = sites(frames, nf);
+      }
+      report_error(std::move(e));
+      return;  // never pass a bad pointer on to Backing
+    }
+    h->free_n = std::uint16_t(capture(frame, h->free_frames));
+    if (n != h->size || align != h->align) [[unlikely]]
+      report_error({n != h->size ? debug_error_kind::size_mismatch : debug_error_kind::alignment_mismatch, p, h->size,
+                    h->align, n, align, 0, sites(h->alloc_frames, h->alloc_n), sites(h->free_frames, h->free_n)});
+    check_fences(user, *h);
+    h->st = state::freed;
+    --s.live;
+    if constexpr (Config.fill) detail::fill(user, std::uint8_t(debug_magic::freed_memory), h->size);
+    if constexpr (qper > 0) {
+      if (s.qcount < qper) {
+        s.quarantine[(s.qhead + s.qcount++) % qper] = p;
+      } else {  // ring: replace the oldest
+        void* old = s.quarantine[s.qhead];
+        s.quarantine[s.qhead] = p;
+        s.qhead = (s.qhead + 1) % qper;
+        evict(s, old);
+      }
+    } else {
+      evict(s, p);
+    }
+  }
+
+  // check()'s work under the stripe locks; `leaks` receives this check's leaks (for the handler).
+  debug_check check_locked(std::vector<debug_error>& leaks) {
+    for (auto& s : stripes_) {
+      std::lock_guard lock(s.mu);
+      s.blocks.for_each([&](void* p) {
+        header* h = head(p);
+        if (h->canary != (canary_key ^ reinterpret_cast<std::uintptr_t>(p))) [[unlikely]] {
+          // Written over past the front guard: nothing in the header can be trusted (the block is never
+          // released, rather than handing Backing a wrong size).
+          report_error({debug_error_kind::underrun, p, 0, 0, 0, 0, fence + 1, {}, {}});
+          return;
+        }
+        if (h->st == state::freed) {
+          check_freed(static_cast<char*>(p), *h);
+          return;
+        }
+        check_fences(static_cast<char*>(p), *h);
+        if constexpr (Config.leak_check)
+          leaks.push_back({debug_error_kind::leak, p, h->size, h->align, 0, 0, 0, sites(h->alloc_frames, h->alloc_n), {}});
+      });
+    }
+    std::lock_guard lock(report_mu_);
+    leaks_ = leaks;
+    return {leaks_.empty() && errors_.empty(), leaks_.size(), errors_.size()};
+  }
   static header* head(const void* user) noexcept {
     return reinterpret_cast<header*>(const_cast<char*>(static_cast<const char*>(user)) - front - sizeof(header));
   }
@@ -1284,7 +1320,8 @@ class debug_allocator {
   }
   static std::vector<void*> sites(void* const* f, std::uint32_t n) { return std::vector<void*>(f, f + n); }
   void report_error(debug_error e) {
-    if (auto h = get_debug_error_handler()) h(e);
+    if (auto* d = tl_deferred_) d->push_back(e);
+    else if (auto h = get_debug_error_handler()) h(e);
     std::lock_guard lock(report_mu_);
     errors_.push_back(std::move(e));
   }
