@@ -9,7 +9,7 @@ src=$1 cxx=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/src"
-(cd "$src" && tar --exclude=./build --exclude=./tests/peers/node_modules --exclude=./.git -cf - .) | (cd "$work/src" && tar -xf -)
+(cd "$src" && tar --exclude='./build*' --exclude=./tests/peers/node_modules --exclude=./.git -cf - .) | (cd "$work/src" && tar -xf -)
 CXX=$cxx meson setup "$work/b" "$work/src" -Dmodules=enabled -Dtests=false -Dexamples=true >/dev/null
 ninja -C "$work/b" >/dev/null
 fail=0
