@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
+#include <thread>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <algorithm>
@@ -358,6 +359,32 @@ TEST_CASE("runtime::env::load files and precedence") {
     CHECK(r.diagnostics[0].location()->column == 6);
     CHECK(r.diagnostics[1].code() == "env.is_directory");
   }
+  SUBCASE("a FIFO found as .env.local is refused, not waited on; one named with --env-file is read") {
+    ::unlink((d.path + "/.env.local").c_str());
+    REQUIRE(::mkfifo((d.path + "/.env.local").c_str(), 0600) == 0);
+    auto r = env::load(environment{}, o);
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].code() == "env.not_regular");
+    CHECK(r.env.get("A") == std::string_view("env"));  // the other files still load
+    std::thread writer([&] { std::ofstream(d.path + "/.env.local") << "P=piped\n"; });
+    o.env_files = {".env.local"};
+    auto named = env::load(environment{}, o);
+    writer.join();
+    CHECK(named.diagnostics.empty());
+    CHECK(named.env.get("P") == std::string_view("piped"));
+  }
+  SUBCASE("read_text_file stops an endless device at its limit") {
+    std::string text;
+    int e = -1;
+    CHECK(env::read_text_file("/dev/zero", text, false, 1 << 20, e) == env::read_status::not_regular);
+    CHECK(env::read_text_file("/dev/zero", text, true, 1 << 20, e) == env::read_status::too_large);
+    CHECK(text.size() == std::size_t(1) << 20);
+    CHECK(env::read_text_file(d.path + "/.env", text, false, 1 << 20, e) == env::read_status::ok);
+    CHECK(text == "A=env\nB=env\nC=$D\nR=$A\n");
+    CHECK(env::read_text_file(d.path + "/.env", text, false, 5, e) == env::read_status::too_large);
+    CHECK(env::read_text_file(d.path + "/nope", text, false, 5, e) == env::read_status::missing);
+    CHECK(env::read_text_file(d.path, text, true, 5, e) == env::read_status::is_directory);
+  }
   SUBCASE("strict mode reports file:line:col") {
     d.write("bad", "OK=1\n  not a line\nQ=\"open\n# fine\n");
     o.env_files = {"bad"};
@@ -397,6 +424,32 @@ TEST_CASE("runtime::env::to_json") {
   auto e = environment::from_pairs({{"B", "q\"\\\n\t\x01"}, {"A", "caf\xC3\xA9"}, {"C", "bad\xFF"}});
   CHECK(env::to_json(e) == "{\"A\":\"caf\xC3\xA9\",\"B\":\"q\\\"\\\\\\n\\t\\u0001\",\"C\":\"bad\xEF\xBF\xBD\"}");
   CHECK(env::to_json(environment{}) == "{}");
+  SUBCASE("one U+FFFD per maximal subpart of a broken sequence, as Bun's decoder") {
+    auto j = [](std::string v) { return env::to_json(environment::from_pairs({{"A", std::move(v)}})); };
+    const std::string r = "\xEF\xBF\xBD";
+    CHECK(j("\xE2\x82") == "{\"A\":\"" + r + "\"}");                       // truncated 3-byte
+    CHECK(j("\xF0\x9F\x98x") == "{\"A\":\"" + r + "x\"}");                 // truncated 4-byte
+    CHECK(j("\xE0\xA0") == "{\"A\":\"" + r + "\"}");
+    CHECK(j("x\xE2\x82\xACy\xE2\x82") == "{\"A\":\"x\xE2\x82\xACy" + r + "\"}");
+    CHECK(j("\xC0\xAF") == "{\"A\":\"" + r + r + "\"}");                     // overlong: each byte
+    CHECK(j("\xED\xA0\x80") == "{\"A\":\"" + r + r + r + "\"}");             // surrogate: each byte
+    CHECK(j("\xF4\x90\x80\x80") == "{\"A\":\"" + r + r + r + r + "\"}");     // above U+10FFFF
+    CHECK(j("\xF0\x9F\x98\x80") == "{\"A\":\"\xF0\x9F\x98\x80\"}");
+  }
+  SUBCASE("a key that is not UTF-8 is left out, as JSON.stringify(process.env) leaves it out in Bun") {
+    CHECK(env::to_json(environment::from_pairs({{"a\xFF" "b", "1"}, {"\xC3\xA9", "2"}})) == "{\"\xC3\xA9\":\"2\"}");
+  }
+  SUBCASE("from_process: the last of duplicate keys wins, as in Bun 1.4.5") {
+    char a[] = "DUP=first", b[] = "DUP=second", c[] = "BARE", d[] = "=nokey";
+    char* fake[] = {a, b, c, d, nullptr};
+    char** saved = environ;
+    environ = fake;
+    auto p = environment::from_process();
+    environ = saved;
+    CHECK(p.get("DUP") == std::string_view("second"));
+    CHECK(p.get("BARE") == std::string_view(""));
+    CHECK(p.size() == 2);
+  }
   // write_json gives the same bytes in pieces, whatever the piece size.
   std::vector<std::pair<std::string, std::string>> many;
   for (int i = 0; i < 500; ++i) many.emplace_back("K" + std::to_string(i), std::string(static_cast<std::size_t>(i), i % 7 ? 'v' : '"'));

@@ -379,6 +379,12 @@ TEST_CASE("runtime::flags::load_bunfig") {
     CHECK(err("{\"smoll\": true}") ==
           d.path + "/bad.json: error: unknown key \"smoll\" (did you mean \"smol\"?)\n");
     CHECK(err("{\n  \"smol\": tru\n}").rfind(d.path + "/bad.json:2:", 0) == 0);
+    // The reason, not the tail of nlohmann's "last read" excerpt; raw newlines from the file escaped.
+    CHECK(err("{\"logLevel\": tru}").find("invalid JSON: syntax error while parsing value - invalid literal") !=
+          std::string::npos);
+    std::string unterminated = err("{\"a\": \"b\n");
+    CHECK(unterminated.find("invalid JSON: syntax error while parsing value") != std::string::npos);
+    CHECK(unterminated.substr(0, unterminated.find('\n')).find("invalid string") != std::string::npos);
     CHECK(err("{\"install\": " + std::string(300, '[') + std::string(300, ']') + "}") ==
           d.path + "/bad.json: error: invalid JSON: nested deeper than 256 levels\n");
     CHECK(err("{\"a\": 1e99999}") == d.path + "/bad.json: error: invalid JSON: number overflow parsing '1e99999'\n");
@@ -410,9 +416,72 @@ TEST_CASE("runtime::flags::load_bunfig") {
       FAIL("no error");
     } catch (const runtime::error& e) {
       CHECK(e.code() == "config.unreadable");
-      CHECK(e.message() == "cannot read config file \"" + d.path + "/bunfig.toml\": Is a directory");
+      CHECK(e.message() == "cannot read config file \"" + d.path + "/bunfig.toml\": it is a directory");
       CHECK(runtime::exit_status_of(e) == 1);
     }
+  }
+  SUBCASE("a FIFO found as bunfig.toml is refused, not waited on") {
+    REQUIRE(::mkfifo((d.path + "/bunfig.toml").c_str(), 0600) == 0);
+    fl::bunfig_options opt;
+    opt.cwd = d.path;
+    try {
+      (void)fl::load_bunfig(runtime::environment{}, opt);
+      FAIL("no error");
+    } catch (const runtime::error& e) {
+      CHECK(e.code() == "config.unreadable");
+      CHECK(e.message().find("not a regular file") != std::string::npos);
+    }
+  }
+  SUBCASE("an explicit pipe is read; an endless device stops at the size limit") {
+    REQUIRE(::mkfifo((d.path + "/pipe.toml").c_str(), 0600) == 0);
+    std::thread writer([&] { std::ofstream(d.path + "/pipe.toml") << "smol = true\n"; });
+    fl::bunfig_options opt;
+    opt.cwd = d.path;
+    opt.config_path = "pipe.toml";
+    auto c = fl::load_bunfig(runtime::environment{}, opt);
+    writer.join();
+    CHECK(c.smol->value);
+    opt.config_path = "/dev/zero";
+    try {
+      (void)fl::load_bunfig(runtime::environment{}, opt);
+      FAIL("no error");
+    } catch (const runtime::error& e) {
+      CHECK(e.message() == "cannot read config file \"/dev/zero\": larger than 16 MiB");
+    }
+  }
+}
+
+TEST_CASE("runtime::flags::parse_bunfig deep keys and one-line messages") {
+  auto err = [](const std::string& text) {
+    try {
+      (void)fl::parse_bunfig(text, "b.toml");
+    } catch (const runtime::error& e) {
+      return format_error(e);
+    }
+    return std::string("no error");
+  };
+  SUBCASE("a dotted key or header of 200,000 parts is an error, not a stack overflow") {
+    std::string parts;
+    for (int i = 0; i < 200000; ++i) parts += ".a";
+    CHECK(err("[install" + parts + "]\n").rfind("b.toml:1:", 0) == 0);
+    CHECK(err("[install" + parts + "]\n").find("more than 256 dotted parts") != std::string::npos);
+    CHECK(err("\n\ninstall" + parts + " = 1\n").rfind("b.toml:3:", 0) == 0);
+    CHECK(err("x = { install" + parts + " = 1 }\n").find("more than 256 dotted parts") != std::string::npos);
+  }
+  SUBCASE("dots in values do not count") {
+    std::string floats = "x = [";
+    for (int i = 0; i < 400; ++i) floats += "1.5, ";
+    floats += "2.5]\n";
+    std::string s = "y = \"" + std::string(400, '.') + "\"\n# " + std::string(400, '.') + "\n";
+    CHECK(err(floats).find("dotted parts") == std::string::npos);
+    CHECK(err(s).find("dotted parts") == std::string::npos);
+  }
+  SUBCASE("a parser message is one line") {
+    std::string m = err("smol = fals\n");
+    CHECK(m.rfind("b.toml:1:", 0) == 0);
+    auto first = m.substr(0, m.find('\n'));
+    CHECK(first.find("invalid TOML: ") != std::string::npos);
+    CHECK(first.back() == '\'');  // the closing quote toml++ put after a newline is on the message line
   }
 }
 

@@ -708,7 +708,7 @@ class environment {
   environment() = default;
 
   /// Snapshots `environ` now. An entry without '=' reads as an empty value; an empty key is skipped; with
-  /// duplicate keys the first wins, as libc's getenv does.
+  /// duplicate keys the last wins, as in Bun 1.4.5's process.env (libc's getenv would see the first).
   static environment from_process() {
     environment e;
     auto st = std::make_shared<detail::envd::env_storage>();
@@ -721,6 +721,7 @@ class environment {
       std::string_view value = eq == std::string_view::npos ? std::string_view{} : entry.substr(eq + 1);
       pairs.emplace_back(st->keep(key), st->keep(value));
     }
+    std::reverse(pairs.begin(), pairs.end());  // assign_refs keeps the first of equal keys
     e.store_ = std::move(st);
     e.assign_refs(std::move(pairs), {});
     return e;
@@ -948,6 +949,74 @@ class environment {
 };
 
 namespace env {
+
+/// How read_text_file ended.
+enum class read_status : std::uint8_t {
+  ok,
+  missing,       ///< does not exist (ENOENT, ENOTDIR)
+  unreadable,    ///< open or read failed; error_number says why
+  is_directory,
+  not_regular,   ///< a FIFO, socket or device, and special files were not allowed
+  too_large,     ///< longer than the limit
+};
+
+/// Reads the whole file at `path` into `out` (replacing it). A regular file is always read; anything else (a
+/// FIFO, a device, the /dev/fd/N of a shell's `<(...)`) only when `special_ok`, because opening a FIFO that
+/// has no writer blocks forever and a device may never end: callers allow it for paths the user named, not
+/// for files they look for. Stops with too_large past `limit` bytes, so /dev/zero or a runaway file cannot
+/// exhaust memory. `error_number` is errno for unreadable. Never throws except std::bad_alloc.
+inline read_status read_text_file(const std::string& path, std::string& out, bool special_ok, std::size_t limit,
+                                  int& error_number) {
+  error_number = 0;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    error_number = errno;
+    return error_number == ENOENT || error_number == ENOTDIR ? read_status::missing : read_status::unreadable;
+  }
+  if (S_ISDIR(st.st_mode)) return read_status::is_directory;
+  if (!S_ISREG(st.st_mode) && !special_ok) return read_status::not_regular;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error_number = errno;
+    return error_number == ENOENT || error_number == ENOTDIR ? read_status::missing : read_status::unreadable;
+  }
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {  // replaced between the stat and the open
+    ::close(fd);
+    return read_status::is_directory;
+  }
+  // Straight into the string (one copy), sized by fstat and grown when the file turns out longer.
+  out.clear();
+  std::size_t have = 0;
+  std::size_t first = S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) + 1 : 4096;
+  out.resize(std::min(first, limit + 1));
+  for (;;) {
+    if (have == out.size()) {
+      if (have > limit) break;
+      out.resize(std::min(out.size() * 2, limit + 1));
+    }
+    auto n = ::read(fd, out.data() + have, out.size() - have);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error_number = errno;
+      ::close(fd);
+      out.clear();
+      return read_status::unreadable;
+    }
+    if (n == 0) break;
+    have += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  if (have > limit) {
+    out.resize(limit);
+    return read_status::too_large;
+  }
+  out.resize(have);
+  return read_status::ok;
+}
+
+/// The most read_text_file reads of one .env file (256 MiB), and of one config file (16 MiB).
+inline constexpr std::size_t env_file_limit = std::size_t(256) << 20;
+inline constexpr std::size_t config_file_limit = std::size_t(16) << 20;
 
 /// NODE_ENV/BUN_ENV mode, which picks the default .env files.
 enum class mode : std::uint8_t { development, production, test };
@@ -1455,44 +1524,31 @@ inline environment detail_build(working_set&& ws, std::vector<std::string> files
   return detail_build(static_cast<const working_set&>(ws), std::move(files));
 }
 
-/// Reads a whole file. Returns false with `err` set for errors worth a message (directory, unreadable);
-/// `missing` is set (and no error) when it does not exist, which Bun ignores silently.
-inline bool read_file(const std::string& path, std::string& out, std::optional<error>& err, bool& missing) {
+/// Reads a .env file. Returns false with `err` set for errors worth a message (directory, unreadable, special
+/// file not named explicitly, too large); `missing` is set (and no error) when it does not exist, which Bun
+/// ignores silently.
+inline bool read_file(const std::string& path, bool named, std::string& out, std::optional<error>& err,
+                      bool& missing) {
   missing = false;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int e = errno;
-    if (e == ENOENT || e == ENOTDIR) { missing = true; return false; }
-    err.emplace(error_kind::env, "env.unreadable_file",
-                "cannot read env file " + path + ": " + std::strerror(e));
-    return false;
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    err.emplace(error_kind::env, "env.is_directory", "env file " + path + " is a directory");
-    return false;
-  }
-  // Straight into the string (one copy), sized by fstat and grown when the file turns out longer.
-  out.clear();
-  std::size_t have = 0;
-  out.resize(st.st_size > 0 ? static_cast<std::size_t>(st.st_size) + 1 : 4096);
-  for (;;) {
-    if (have == out.size()) out.resize(out.size() * 2);
-    auto n = ::read(fd, out.data() + have, out.size() - have);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      ::close(fd);
+  int e = 0;
+  switch (env::read_text_file(path, out, named, env::env_file_limit, e)) {
+    case env::read_status::ok: return true;
+    case env::read_status::missing: missing = true; return false;
+    case env::read_status::unreadable:
       err.emplace(error_kind::env, "env.unreadable_file", "cannot read env file " + path + ": " + std::strerror(e));
       return false;
-    }
-    if (n == 0) break;
-    have += static_cast<std::size_t>(n);
+    case env::read_status::is_directory:
+      err.emplace(error_kind::env, "env.is_directory", "env file " + path + " is a directory");
+      return false;
+    case env::read_status::not_regular:
+      err.emplace(error_kind::env, "env.not_regular",
+                  "env file " + path + " is not a regular file (name it with --env-file to read a pipe or device)");
+      return false;
+    case env::read_status::too_large:
+      err.emplace(error_kind::env, "env.too_large", "env file " + path + " is larger than 256 MiB");
+      return false;
   }
-  out.resize(have);
-  ::close(fd);
-  return true;
+  return false;
 }
 
 /// Loads the process environment plus the .env files `opts` selects, with dialect `D` (compile-time choice).
@@ -1517,7 +1573,7 @@ loaded load_with(const environment& process, const load_options& opts) {
     std::string text;
     std::optional<error> err;
     bool missing = false;
-    if (!read_file(path, text, err, missing)) {
+    if (!read_file(path, !opts.env_files.empty(), text, err, missing)) {
       if (err) {
         err->at(source_location{name, 0, 0, {}});
         out.diagnostics.push_back(std::move(*err));
@@ -1594,6 +1650,34 @@ inline bool is_secret_key(std::string_view key) {
 }
 
 namespace detail_json {
+/// The length of the valid UTF-8 sequence at `d` (`n` bytes available), or 0 with `skip` set to the length of
+/// its maximal subpart: one U+FFFD replaces each maximal subpart, as the WHATWG decoder (Bun, browsers) does,
+/// so a truncated 3-byte sequence is one replacement character, not two.
+inline std::size_t utf8_sequence(const unsigned char* d, std::size_t n, std::size_t& skip) noexcept {
+  unsigned char c = d[0], lo = 0x80, hi = 0xBF;
+  std::size_t len = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;       // overlong
+    else if (c == 0xED) hi = 0x9F;  // surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;       // overlong
+    else if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+  } else {
+    skip = 1;
+    return 0;
+  }
+  std::size_t k = 1;
+  for (; k < len && k < n; ++k, lo = 0x80, hi = 0xBF)
+    if (d[k] < lo || d[k] > hi) break;
+  if (k == len) return len;
+  skip = k;
+  return 0;
+}
+
 /// Writes `s` as a JSON string (quotes included) at `p`, which has room for 6 * s.size() + 2 bytes; returns
 /// the end.
 inline char* write_string(char* p, std::string_view s) noexcept {
@@ -1622,16 +1706,15 @@ inline char* write_string(char* p, std::string_view s) noexcept {
     if (i >= n) break;
     unsigned char c = static_cast<unsigned char>(d[i]);
     if (c >= 0x80) {
-      auto bad = detail::envd::first_invalid_utf8(s.substr(i, 4));
-      std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-      if (bad == 0 || (bad != std::string_view::npos && bad < len)) {
-        std::memcpy(p, "\xEF\xBF\xBD", 3);
-        p += 3;
-        ++i;
-      } else {
+      std::size_t skip = 0;
+      if (std::size_t len = utf8_sequence(reinterpret_cast<const unsigned char*>(d + i), n - i, skip)) {
         std::memcpy(p, d + i, len);
         p += len;
         i += len;
+      } else {
+        std::memcpy(p, "\xEF\xBF\xBD", 3);
+        p += 3;
+        i += skip;
       }
       continue;
     }
@@ -1669,6 +1752,8 @@ inline void append_json_string(std::string& out, std::string_view s) {
 
 /// Writes the whole environment as one JSON object on one line (keys sorted, no trailing newline) through
 /// `write(std::string_view)`, in pieces of about `chunk` bytes: the bytes of to_json() without holding them all.
+/// A key that is not valid UTF-8 (only the process can give one) is left out, as JSON.stringify(process.env)
+/// leaves it out in Bun; invalid sequences in values become U+FFFD.
 template <class Write>
 void write_json(const environment& e, Write&& write, std::size_t chunk = std::size_t{1} << 17) {
   std::string buf(chunk + 64, '\0');
@@ -1676,6 +1761,8 @@ void write_json(const environment& e, Write&& write, std::size_t chunk = std::si
   buf[at++] = '{';
   bool first = true;
   for (const auto& [k, v] : e) {
+    if (detail::envd::first_invalid_utf8(k) != std::string_view::npos) [[unlikely]]
+      continue;
     std::size_t need = 6 * (k.size() + v.size()) + 8;
     if (buf.size() - at < need) {
       if (at >= chunk) {

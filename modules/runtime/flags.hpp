@@ -812,6 +812,64 @@ inline std::size_t find_unsafe_non_ascii(std::string_view t) {
   return std::string_view::npos;
 }
 
+/// A parser's message made safe for one line of a terminal: control characters become \n, \t or \xNN.
+inline std::string one_line(std::string_view m) {
+  std::string out;
+  out.reserve(m.size());
+  static constexpr char hex[] = "0123456789abcdef";
+  for (char ch : m) {
+    auto u = static_cast<unsigned char>(ch);
+    if (ch == '\n') out += "\\n";
+    else if (ch == '\t') out += "\\t";
+    else if (u < 0x20 || u == 0x7f) out += {'\\', 'x', hex[u >> 4], hex[u & 15]};
+    else out += ch;
+  }
+  return out;
+}
+
+/// toml++ 3.3 recurses once per part of a dotted key or table header, outside its 256-level nesting limit:
+/// a key of ~100k parts (a 400 KB line) overflows the stack. Returns the offset of the dot that gives a key
+/// more than `max_parts` parts, or npos. Follows strings, comments, arrays and inline tables, so dots in
+/// values (floats, strings) do not count.
+inline std::size_t find_too_deep_key(std::string_view t, std::size_t max_parts = 256) {
+  const std::size_t n = t.size();
+  std::vector<char> nest;  // open '{' and '[' of the current value
+  bool key = true;         // in key position: at a line's start (outside arrays), or after '{' or ',' in a table
+  std::size_t parts = 1;
+  for (std::size_t p = 0; p < n;) {
+    char c = t[p];
+    if (c == '#') {
+      while (p < n && t[p] != '\n') ++p;
+    } else if (c == '"' || c == '\'') {
+      bool multi = p + 2 < n && t[p + 1] == c && t[p + 2] == c;
+      p += multi ? 3 : 1;
+      while (p < n) {
+        if (c == '"' && t[p] == '\\') { p += 2; continue; }
+        if (multi ? p + 2 < n && t[p] == c && t[p + 1] == c && t[p + 2] == c : t[p] == c) {
+          p += multi ? 3 : 1;
+          break;
+        }
+        if (!multi && t[p] == '\n') break;
+        ++p;
+      }
+    } else if (c == '\n') {
+      if (nest.empty()) key = true, parts = 1;
+      ++p;
+    } else if (key) {
+      if (c == '=' || c == ']') key = false, parts = 1;
+      else if (c == '.' && ++parts > max_parts) return p;
+      ++p;
+    } else {
+      if (c == '{') nest.push_back('{'), key = true;
+      else if (c == '[') nest.push_back('[');
+      else if ((c == '}' || c == ']') && !nest.empty()) nest.pop_back();
+      else if (c == ',' && !nest.empty() && nest.back() == '{') key = true;
+      ++p;
+    }
+  }
+  return std::string_view::npos;
+}
+
 /// Parses one file's text into `out` (later calls override earlier ones). Converts every toml++ failure into
 /// a runtime::error; never lets another exception escape except std::bad_alloc.
 inline void parse_into(bunfig& out, std::string_view text, const std::string& path, source_kind layer,
@@ -831,6 +889,18 @@ inline void parse_into(bunfig& out, std::string_view text, const std::string& pa
                 "invalid TOML: non-ASCII character outside a string (" + describe_code_point(text.substr(bad)) + ")")
         .at(std::move(l));
   }
+  if (std::size_t deep = find_too_deep_key(text); deep != std::string_view::npos) {
+    source_location l;
+    l.file = path;
+    l.line = 1;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < deep; ++i)
+      if (text[i] == '\n') ++l.line, start = i + 1;
+    l.column = static_cast<std::uint32_t>(deep - start + 1);
+    l.line_text = line_of(text, l.line);
+    throw error(error_kind::config, "config.parse", "invalid TOML: a key or table name of more than 256 dotted parts")
+        .at(std::move(l));
+  }
   toml::table root;
   try {
     root = toml::parse(text, path);
@@ -840,7 +910,7 @@ inline void parse_into(bunfig& out, std::string_view text, const std::string& pa
     l.line = e.source().begin.line;
     l.column = e.source().begin.column;
     l.line_text = line_of(text, l.line);
-    throw error(error_kind::config, "config.parse", "invalid TOML: " + std::string(e.description())).at(std::move(l));
+    throw error(error_kind::config, "config.parse", "invalid TOML: " + one_line(e.description())).at(std::move(l));
   }
   apply_toml(out, c, root);
   out.files.push_back(path);
@@ -899,13 +969,20 @@ inline void parse_json_into(bunfig& out, std::string_view text, const std::strin
       if (text[i] == '\n') ++l.line, start = i + 1;
     l.column = static_cast<std::uint32_t>(at - start + 1);
     l.line_text = line_of(text, l.line);
+    // "[json.exception.parse_error.101] parse error at line 1, column 15: syntax error while parsing value -
+    // invalid literal; last read: '...'": the reason is what follows the position.
     std::string what = e.what();
-    if (auto colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    throw error(error_kind::config, "config.parse", "invalid JSON: " + what).at(std::move(l));
+    if (auto col = what.find(", column "); col != std::string::npos) {
+      if (auto colon = what.find(": ", col); colon != std::string::npos) what = what.substr(colon + 2);
+    } else if (auto close = what.find("] "); close != std::string::npos) {
+      what = what.substr(close + 2);
+    }
+    throw error(error_kind::config, "config.parse", "invalid JSON: " + one_line(what)).at(std::move(l));
   } catch (const nlohmann::json::exception& e) {  // e.g. out_of_range for a number too large for a double
     std::string what = e.what();
     if (auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
-    throw error(error_kind::config, "config.parse", "invalid JSON: " + what).at(source_location{path, 0, 0, {}});
+    throw error(error_kind::config, "config.parse", "invalid JSON: " + one_line(what))
+        .at(source_location{path, 0, 0, {}});
   }
   if (!j.is_object())
     throw error(error_kind::config, "config.type", "a JSON config must be an object")
@@ -920,33 +997,6 @@ inline void parse_json_into(bunfig& out, std::string_view text, const std::strin
   out.files.push_back(path);
 }
 
-enum class read_status { ok, missing, unreadable };
-
-/// Reads a whole file; on failure `why` gets strerror's text.
-inline read_status read_file(const std::string& path, std::string& out, std::string& why) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int e = errno;
-    why = std::strerror(e);
-    return e == ENOENT || e == ENOTDIR ? read_status::missing : read_status::unreadable;
-  }
-  out.clear();
-  char buf[16384];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      why = std::strerror(errno);
-      ::close(fd);
-      return read_status::unreadable;
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return read_status::ok;
-}
-
 inline std::string join_path(std::string_view dir, std::string_view file) {
   if (!file.empty() && file[0] == '/') return std::string(file);
   if (dir.empty() || dir == ".") return std::string(file);
@@ -959,16 +1009,23 @@ inline std::string join_path(std::string_view dir, std::string_view file) {
 /// Reads and parses `path` if it exists; `required` turns a missing file into an error.
 inline void load_one(bunfig& out, const std::string& path, source_kind layer, const flag_table* table,
                      bool required) {
-  std::string text, why;
-  switch (read_file(path, text, why)) {
-    case read_status::ok: break;
-    case read_status::missing:
+  std::string text;
+  int e = 0;
+  auto fail = [&](std::string what) {
+    return error(error_kind::config, "config.unreadable", "cannot read config file \"" + path + "\": " + what)
+        .at(source_location{path, 0, 0, {}});
+  };
+  // Only a file the user named (--config) may be a pipe or device: a FIFO found by name would block forever.
+  switch (env::read_text_file(path, text, required, env::config_file_limit, e)) {
+    case env::read_status::ok: break;
+    case env::read_status::missing:
       if (!required) return;
       throw error(error_kind::config, "config.not_found", "config file \"" + path + "\" not found")
           .at(source_location{path, 0, 0, {}});
-    case read_status::unreadable:
-      throw error(error_kind::config, "config.unreadable", "cannot read config file \"" + path + "\": " + why)
-          .at(source_location{path, 0, 0, {}});
+    case env::read_status::unreadable: throw fail(std::strerror(e));
+    case env::read_status::is_directory: throw fail("it is a directory");
+    case env::read_status::not_regular: throw fail("not a regular file (name it with --config to read a pipe)");
+    case env::read_status::too_large: throw fail("larger than 16 MiB");
   }
   lg.debug("reading {}", path);
   if (required && !(path.size() >= 5 && path.compare(path.size() - 5, 5, ".toml") == 0))
