@@ -235,7 +235,12 @@ TEST_CASE("runtime::flags::resolve") {
     CHECK(err("dns_cache_ttl=-1") ==
           "invalid value \"-1\" for feature flag \"dns_cache_ttl\": must be between 0 and 86400, not -1");
     CHECK(err("dns_cache_ttl=99999999999999999999") ==
-          "invalid value \"99999999999999999999\" for feature flag \"dns_cache_ttl\": must be an integer");
+          "invalid value \"99999999999999999999\" for feature flag \"dns_cache_ttl\": must be between 0 and 86400");
+    CHECK(err("log_level") ==
+          "feature flag \"log_level\" needs a value (log_level=<value>): it must be one of debug, info, warn or error");
+    CHECK(err("dns_cache_ttl") ==
+          "feature flag \"dns_cache_ttl\" needs a value (dns_cache_ttl=<value>): it must be an integer");
+    CHECK(err("disable_source_maps") == "no error");
     CHECK(err("log_level=loud") ==
           "invalid value \"loud\" for feature flag \"log_level\": must be one of debug, info, warn or error");
     CHECK(err("disable_source_maps=maybe") ==

@@ -376,6 +376,7 @@ struct cli_override {
   std::string name;
   std::string value;
   std::string spelling;  ///< as shown in provenance, e.g. "--feature dns_cache_ttl=5"
+  bool bare = false;     ///< given as a bare name (value "true"), which only a boolean flag accepts
 
   /// Parses "name=value", or a bare "name" meaning "true".
   static cli_override parse(std::string_view arg, std::string_view option = "--feature") {
@@ -383,6 +384,7 @@ struct cli_override {
     auto eq = arg.find('=');
     o.name = std::string(arg.substr(0, eq));
     o.value = eq == std::string_view::npos ? "true" : std::string(arg.substr(eq + 1));
+    o.bare = eq == std::string_view::npos;
     o.spelling = std::string(option) + " " + std::string(arg);
     return o;
   }
@@ -1050,7 +1052,11 @@ inline std::optional<flag_value> parse_text(const flag_desc& d, std::string_view
         if (why.empty()) return fv;
         return std::nullopt;
       }
-      why = "must be an integer";
+      // All digits but no int64: the range says more than "must be an integer".
+      why = v.find_first_not_of("0123456789", v.empty() || v[0] == '-' || v[0] == '+' ? 1 : 0) ==
+                        std::string_view::npos && v.size() > 1
+                ? "must be between " + to_dec(d.min) + " and " + to_dec(d.max)
+                : "must be an integer";
       return std::nullopt;
     case flag_type::string: return flag_value(std::string(v));
     case flag_type::enumeration:
@@ -1181,6 +1187,9 @@ inline std::shared_ptr<const feature_flags> resolve(const flag_table& table, con
                   exit_code::usage);
     std::string why;
     auto fv = detail::parse_text(*f->desc, o.value, false, why);
+    if (!fv && o.bare)  // "true" was never typed: say what is missing instead
+      throw error(error_kind::flags, "flags.cli_value",
+                  "feature flag \"" + o.name + "\" needs a value (" + o.name + "=<value>): it " + why, exit_code::usage);
     if (!fv)
       throw error(error_kind::flags, "flags.cli_value",
                   "invalid value \"" + o.value + "\" for feature flag \"" + o.name + "\": " + why, exit_code::usage);
