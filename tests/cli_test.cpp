@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 #include <cstdint>
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <span>
@@ -9,6 +10,7 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+#include <unistd.h>
 #if RUNTIME_USE_MODULES
 import runtime.error;
 import runtime.env;
@@ -317,7 +319,9 @@ TEST_CASE("runtime::cli::parse errors") {
   SUBCASE("a near miss that the program accepts runs instead") {
     constexpr cli::program<tool> lenient = {
         .name = "tool", .version = "1", .global_options = globals, .commands = commands, .auto_command = tool::none,
-        .help_command = tool::help, .auto_accepts = [](std::string_view w) { return w == "buidl"; }};
+        .help_command = tool::help, .auto_accepts = [](std::string_view w, const cli::result<tool>&, const runtime::environment&) {
+          return w == "buidl";
+        }};
     std::vector<std::string_view> args{"buidl", "-x"};
     auto res = cli::parse(lenient, args, runtime::environment{});
     CHECK(res.command == tool::none);
@@ -555,9 +559,10 @@ TEST_CASE("runtime::cli::completion_script") {
   CHECK(cli::shell_from_name("tcsh") == std::nullopt);
   auto bash = cli::completion_script(prog, cli::shell::bash);
   CHECK(bash.find("complete -F _tool_complete tool") != std::string::npos);
-  CHECK(bash.find(" build b bundle serve run help") != std::string::npos);
-  CHECK(bash.find("' build b bundle serve run help'") != std::string::npos);  // hidden "secret" is not offered
-  CHECK(bash.find("'bun node browser'") != std::string::npos);
+  // Hidden "secret" is not offered; names are matched by the script's own prefix test, never `compgen -W`.
+  CHECK(bash.find("_tool_complete_add \"$cur\" build b bundle serve run help; ") != std::string::npos);
+  CHECK(bash.find("_tool_complete_add \"$val\" bun node browser") != std::string::npos);
+  CHECK(bash.find("compgen -W") == std::string::npos);
   auto zsh = cli::completion_script(prog, cli::shell::zsh);
   CHECK(zsh.rfind("#compdef tool\n", 0) == 0);
   CHECK(zsh.find("'build:Bundle files'") != std::string::npos);
@@ -576,4 +581,151 @@ TEST_CASE("runtime::cli::completion_script") {
     }
   }
 #endif
+}
+
+namespace {
+
+/// Runs `command` through /bin/sh and returns its standard output.
+std::string shell_output(const std::string& command) {
+  std::string out;
+  if (FILE* f = ::popen(command.c_str(), "r")) {
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    ::pclose(f);
+  }
+  return out;
+}
+
+bool have(const char* program) { return std::system(("command -v " + std::string(program) + " >/dev/null 2>&1").c_str()) == 0; }
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  std::string path = "/tmp/runtime_cli_test_" + std::to_string(::getpid()) + "_" + name;
+  if (FILE* f = std::fopen(path.c_str(), "w")) {
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  }
+  return path;
+}
+
+// A test-only command set whose names and choices mean something to a shell.
+enum class odd { none, quote, subst, colon, backslash, help };
+constexpr option odd_opts[] = {
+    {.name = "mode", .kind = value_kind::choice, .help = "Mode: one of them", .choices = "$HOME|it's|a:b"},
+};
+constexpr cli::command<odd> odd_commands[] = {
+    {.id = odd::none, .name = "auto", .stop_at_positional = true, .hidden = true},
+    {.id = odd::quote, .name = "we'ird", .help = "Has a quote", .options = odd_opts},
+    {.id = odd::subst, .name = "$(touch pwned)", .help = "Looks like a command substitution"},
+    {.id = odd::colon, .name = "a:b", .help = "Has a colon"},
+    {.id = odd::backslash, .name = "back\\slash", .help = "Has a backslash"},
+    {.id = odd::help, .name = "help", .help = "Help", .max_positionals = 1},
+};
+constexpr cli::program<odd> odd_prog = {.name = "odd", .version = "1", .commands = odd_commands,
+                                        .auto_command = odd::none, .help_command = odd::help};
+static_assert(!cli::first_problem(odd_prog));
+
+}  // namespace
+
+TEST_CASE("runtime::cli::completion_script quoting") {
+  const std::vector<std::string> names{"we'ird", "$(touch pwned)", "a:b", "back\\slash", "help"};
+  auto sorted_lines = [](const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t i = 0;
+    while (i < text.size()) {
+      auto nl = text.find('\n', i);
+      if (nl == std::string::npos) nl = text.size();
+      lines.push_back(text.substr(i, nl - i));
+      i = nl + 1;
+    }
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  };
+  auto sorted_names = names;
+  std::sort(sorted_names.begin(), sorted_names.end());
+  SUBCASE("bash offers the names as they are and expands nothing") {
+    if (!have("bash")) return;
+    const auto script = write_temp("odd.bash", cli::completion_script(odd_prog, cli::shell::bash));
+    const std::string dir = "/tmp/runtime_cli_test_" + std::to_string(::getpid()) + "_dir";
+    auto complete = [&](const std::string& words, int cword) {
+      return shell_output("mkdir -p " + dir + " && cd " + dir + " && bash -c 'source " + script +
+                          "; COMP_WORDS=(" + words + "); COMP_CWORD=" + std::to_string(cword) +
+                          "; _odd_complete; printf \"%s\\n\" \"${COMPREPLY[@]}\"'");
+    };
+    CHECK(sorted_lines(complete("odd \"\"", 1)) == sorted_names);
+    CHECK(sorted_lines(complete("odd \"\\$(\"", 1)) == std::vector<std::string>{"$(touch pwned)"});
+    CHECK(sorted_lines(complete("odd help \"\"", 2)) == sorted_names);
+    CHECK(sorted_lines(complete("odd \"we'\\''ird\" --mode \"\"", 3)) ==
+          std::vector<std::string>{"$HOME", "a:b", "it's"});
+    CHECK(std::system(("test ! -e " + dir + "/pwned").c_str()) == 0);
+    CHECK(std::system(("rm -rf " + dir).c_str()) == 0);
+    std::remove(script.c_str());
+  }
+  SUBCASE("zsh: a colon in a name is escaped for _describe") {
+    const auto text = cli::completion_script(odd_prog, cli::shell::zsh);
+    CHECK(text.find("'a\\:b:Has a colon'") != std::string::npos);
+    CHECK(text.find("'back\\\\slash:Has a backslash'") != std::string::npos);
+    if (!have("zsh")) return;
+    const auto script = write_temp("_odd", text);
+    CHECK(std::system(("zsh -n " + script).c_str()) == 0);
+    std::remove(script.c_str());
+  }
+  SUBCASE("fish offers the names as they are") {
+    if (!have("fish")) return;
+    const auto script = write_temp("odd.fish", cli::completion_script(odd_prog, cli::shell::fish));
+    auto complete = [&](const std::string& line) {
+      std::string out = shell_output("fish --no-config -c 'source " + script + "; complete -C \"" + line + "\"'");
+      std::string names_only;
+      for (const auto& l : sorted_lines(out)) names_only += l.substr(0, l.find('\t')) + "\n";
+      return sorted_lines(names_only.empty() ? names_only : names_only.substr(0, names_only.size() - 1));
+    };
+    // fish also offers files here; the names must be among the candidates, unmangled.
+    auto first = complete("odd ");
+    for (const auto& n : names) CHECK(std::find(first.begin(), first.end(), n) != first.end());
+    auto help = complete("odd help ");
+    for (const auto& n : names) CHECK(std::find(help.begin(), help.end(), n) != help.end());
+    std::remove(script.c_str());
+  }
+}
+
+TEST_CASE("runtime::cli::parse double dash") {
+  SUBCASE("a command without trailing args counts the words after --") {
+    auto e = parse_error({"serve", "-p1", "a", "--", "b"});
+    CHECK(e.code() == "cli.too_many_arguments");
+    CHECK(e.message() == "too many arguments for tool serve: unexpected \"b\"");
+    CHECK(parse_error({"serve", "-p1", "--", "a", "b"}).message() ==
+          "too many arguments for tool serve: unexpected \"b\"");
+    auto ok = parse({"build", "--", "x"});  // build needs one entry: the word after -- is it
+    CHECK(ok.positionals.empty());
+    CHECK(ok.operands() == std::vector<std::string_view>{"x"});
+    CHECK(parse({"help", "--", "build"}).operands() == std::vector<std::string_view>{"build"});
+  }
+  SUBCASE("a run-like command hands them on") {
+    auto r = parse({"run", "--", "a", "b", "c"});
+    CHECK(r.passthrough == std::vector<std::string_view>{"a", "b", "c"});
+  }
+}
+
+TEST_CASE("runtime::cli::parse odd words") {
+  SUBCASE("an empty or blank word gets no suggestion") {
+    CHECK(cli::suggest_command(prog, "").empty());
+    CHECK(cli::suggest_command(prog, " ").empty());
+    CHECK(cli::suggest_command(prog, "\t").empty());
+    CHECK(parse({""}).command == tool::none);
+    CHECK(parse({" "}).command == tool::none);
+  }
+  SUBCASE("a non-ASCII short cluster is one unknown option, in whole characters") {
+    auto e = parse_error({"-\xC3\xA9"});
+    CHECK(e.code() == "cli.unknown_option");
+    CHECK(e.message() == "tool has no \"-\xC3\xA9\" option");
+    CHECK(parse_error({"-V\xC3\xA9z"}).message() == "tool has no \"-\xC3\xA9z\" option (in \"-V\xC3\xA9z\")");
+    // An attached value may be any text.
+    CHECK(parse({"-c\xC3\xA9.toml"}).value("config") == "\xC3\xA9.toml");
+  }
+  SUBCASE("quote_for_message cuts at a character boundary") {
+    std::string s(199, 'x');
+    s += "\xC3\xA9\xC3\xA9";  // byte 200 is inside the first é
+    CHECK(cli::quote_for_message(s) == "\"" + std::string(199, 'x') + "...\"");
+    CHECK(cli::quote_for_message("short") == "\"short\"");
+  }
 }

@@ -26,20 +26,6 @@ std::string describe(const runtime::error& e, bool strict) {
   return text;
 }
 
-// Text for human output: control characters shown escaped so one variable stays on one line.
-std::string printable(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
-  for (char c : v) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (static_cast<unsigned char>(c) < 0x20) out += '?';
-    else out += c;
-  }
-  return out;
-}
-
 }  // namespace
 
 namespace rt {
@@ -82,7 +68,7 @@ int cmd_env(const invocation& inv) {
     for (const auto& [k, v] : r.env) {
       out += k;
       out += '=';
-      out += (!show && env::is_secret_key(k)) ? std::string("<redacted>") : printable(v);
+      out += (!show && env::is_secret_key(k)) ? std::string("<redacted>") : rt::printable(v);
       if (sources) {
         out += "  # ";
         out += r.env.origin(k)->to_string();

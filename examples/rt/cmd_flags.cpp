@@ -89,20 +89,24 @@ int cmd_flags(const invocation& inv) {
       }
       j["bunfig"] = cfg.files;
       j["env_files"] = cfg.loads_default_env_files();
-      out(stdout, j.dump(2) + "\n");
+      // Values come from the environment and bunfig files, so they may be any bytes: invalid UTF-8 becomes
+      // U+FFFD (as JSON.stringify and `rt env --json` do) rather than an exception.
+      out(stdout, j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
       return 0;
     }
 
+    // Values and origins are shown as `rt env` shows values: control characters escaped, so a value can
+    // neither break the table nor drive the terminal.
     std::size_t wn = 4, wv = 5;
     for (const auto& f : flags->all()) {
       wn = std::max(wn, f.desc->name.size());
-      wv = std::max(wv, fl::to_string(f.value).size());
+      wv = std::max(wv, printable(fl::to_string(f.value)).size());
     }
     std::string text = pad("FLAG", wn + 2) + pad("VALUE", wv + 2) + "SOURCE\n";
     for (const auto& f : flags->all()) {
       std::string src(fl::to_string(f.source.kind));
-      if (f.source.kind != fl::source_kind::default_value) src += " (" + f.source.where + ")";
-      text += pad(std::string(f.desc->name), wn + 2) + pad(fl::to_string(f.value), wv + 2) + src + "\n";
+      if (f.source.kind != fl::source_kind::default_value) src += " (" + printable(f.source.where) + ")";
+      text += pad(std::string(f.desc->name), wn + 2) + pad(printable(fl::to_string(f.value)), wv + 2) + src + "\n";
     }
     out(stdout, text);
     return 0;

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,17 +27,29 @@ void say(std::string_view s) {
   }
 }
 
+// A user's word echoed in a message, cut as runtime.cli cuts it (a 100 KB argument stays a short line).
+std::string shown_word(std::string_view s) { return runtime::cli::quote_for_message(s); }
+
 bool is_file(const std::string& p) {
   struct stat st {};
   return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/// `node_modules/.bin` directories from the cwd up to the root, nearest first (Bun's lookup order for bins).
-std::vector<std::string> bin_dirs() {
+/// `node_modules/.bin` directories from `start` (the cwd when empty) up to the root, nearest first (Bun's
+/// lookup order for bins).
+std::vector<std::string> bin_dirs(const std::string& start = {}) {
   std::vector<std::string> dirs;
-  char buf[4096];
-  if (!::getcwd(buf, sizeof buf)) return dirs;
-  std::string d(buf);
+  std::string d;
+  if (start.empty()) {
+    char buf[4096];
+    if (!::getcwd(buf, sizeof buf)) return dirs;
+    d = buf;
+  } else {
+    char* real = ::realpath(start.c_str(), nullptr);
+    if (!real) return dirs;
+    d = real;
+    std::free(real);
+  }
   for (;;) {
     dirs.push_back((d == "/" ? std::string() : d) + "/node_modules/.bin");
     if (d == "/" || d.empty()) break;
@@ -46,9 +59,9 @@ std::vector<std::string> bin_dirs() {
   return dirs;
 }
 
-/// The package.json script called `name`, if the cwd's package.json has one.
-std::optional<std::string> package_script(std::string_view name) {
-  std::string text = read_small_file("package.json");
+/// The package.json script called `name`, if the package.json in `dir` (the cwd when empty) has one.
+std::optional<std::string> package_script(std::string_view name, const std::string& dir = {}) {
+  std::string text = read_small_file(dir.empty() ? "package.json" : (dir + "/package.json").c_str());
   if (text.empty()) return std::nullopt;
   auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
   if (!j.is_object()) return std::nullopt;
@@ -71,6 +84,19 @@ std::string shell_quote(std::string_view a) {
 
 }  // namespace
 
+bool run_target_exists(std::string_view word, const std::string& base, std::string_view path_value) {
+  if (word.empty()) return false;
+  const std::string w(word);
+  if (is_file(base + "/" + w)) return true;
+  if (word.find('/') != std::string_view::npos) return false;
+  // The order of cmd_run below; only whether something is found matters here.
+  if (package_script(word, base)) return true;
+  if (runtime::signal::find_program(word, path_value)) return true;
+  for (const auto& d : bin_dirs(base))
+    if (runtime::signal::find_program(word, d)) return true;
+  return false;
+}
+
 int cmd_run(const invocation& inv) {
   namespace sig = runtime::signal;
   if (inv.positionals.empty()) {
@@ -91,14 +117,14 @@ int cmd_run(const invocation& inv) {
 
   const std::string& target = inv.positionals[0];
   std::vector<std::string> argv(inv.positionals.begin(), inv.positionals.end());
-  std::string path_value(env.get("PATH").value_or("/usr/local/bin:/usr/bin:/bin"));
+  std::string path_value(env.get("PATH").value_or(default_path));
   std::optional<std::string> program;
   std::string shown = target;
 
   if (target.find('/') != std::string::npos) {
     // A path: run that file (a non-executable shell script through /bin/sh).
     if (!is_file(target)) {
-      say("error: Module not found \"" + target + "\"\n");
+      say("error: Module not found " + shown_word(target) + "\n");
       return static_cast<int>(runtime::exit_code::failure);
     }
     if (::access(target.c_str(), X_OK) == 0) {
@@ -107,7 +133,7 @@ int cmd_run(const invocation& inv) {
       argv.insert(argv.begin(), "/bin/sh");
       program = "/bin/sh";
     } else {
-      say("error: Cannot run \"" + target + "\"\nnote: it is not executable and not a shell script (.sh)\n");
+      say("error: Cannot run " + shown_word(target) + "\nnote: it is not executable and not a shell script (.sh)\n");
       return static_cast<int>(runtime::exit_code::failure);
     }
   } else if (auto script = package_script(target)) {
@@ -129,7 +155,7 @@ int cmd_run(const invocation& inv) {
           break;
         }
     if (!program) {
-      say("error: Script not found \"" + target + "\"\n");
+      say("error: Script not found " + shown_word(target) + "\n");
       return static_cast<int>(runtime::exit_code::failure);
     }
   }
@@ -147,17 +173,17 @@ int cmd_run(const invocation& inv) {
   try {
     r = sig::run_child(argv, envp, {});
   } catch (const runtime::error& e) {
-    say("error: " + (e.code() == "signal.program_not_found" ? "Script not found \"" + shown + "\"" : e.message()) +
+    say("error: " + (e.code() == "signal.program_not_found" ? "Script not found " + shown_word(shown) : e.message()) +
         "\n");
     return static_cast<int>(runtime::exit_code::failure);
   }
   if (r.signaled()) {
     if (!inv.silent && r.signal != SIGINT)
-      say("error: Failed to run \"" + shown + "\" due to signal " + std::string(sig::name_of(r.signal)) + "\n");
+      say("error: Failed to run " + shown_word(shown) + " due to signal " + std::string(sig::name_of(r.signal)) + "\n");
     sig::exit_like(r);  // re-raise the child's signal on ourselves, so our parent sees it too
   }
   if (r.exit_code != 0 && r.exit_code != 2 && !inv.silent)
-    say("error: \"" + shown + "\" exited with code " + std::to_string(r.exit_code) + "\n");
+    say("error: " + shown_word(shown) + " exited with code " + std::to_string(r.exit_code) + "\n");
   return r.exit_code;
 }
 

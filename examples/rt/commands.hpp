@@ -114,7 +114,7 @@ inline constexpr command commands[] = {
     {.id = command_id::pm, .name = "pm", .help = "Additional package management utilities", .example = "<subcommand>",
      .usage = "<subcommand>", .group = "pm", .implemented = false},
     {.id = command_id::info, .name = "info", .help = "Display package and runtime information", .example = "hono",
-     .usage = "[<package>]", .group = "pm", .options = json_options,
+     .usage = "[<package>]", .group = "pm", .options = json_options, .max_positionals = 1,
      .implemented = have_cmd_env},
     {.id = command_id::why, .name = "why", .help = "Explain why a package is installed", .example = "react",
      .usage = "<package>", .group = "pm", .implemented = false},
@@ -144,9 +144,11 @@ inline constexpr command commands[] = {
 
 }  // namespace table
 
-/// True when an unknown first word names something runnable (a file here, or a package.json script), so
-/// `rt lint` runs the script instead of suggesting `link`. Defined in main.cpp.
-bool auto_target_exists(std::string_view word);
+/// True when an unknown first word names something `rt run` would find (a file, a package.json script, a
+/// program on PATH or in node_modules/.bin), so `rt lint` runs the script and `rt true` the program instead of
+/// suggesting `link` and `run`. Defined in main.cpp.
+bool auto_target_exists(std::string_view word, const runtime::cli::result<command_id>& before,
+                        const runtime::environment& env);
 
 /// The whole declaration.
 inline constexpr runtime::cli::program<command_id> program = {

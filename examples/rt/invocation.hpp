@@ -65,6 +65,28 @@ inline std::string read_small_file(const char* path, std::size_t limit = std::si
   return out;
 }
 
+/// `v` for human output (`rt env`, `rt flags`): newline, CR and tab shown as \n, \r, \t and any other
+/// control character as '?', so one value stays on one line and cannot drive the terminal (ANSI escapes).
+inline std::string printable(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (char c : v) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (static_cast<unsigned char>(c) < 0x20) out += '?';
+    else out += c;
+  }
+  return out;
+}
+
+/// The PATH a program is looked up in when the environment has none.
+inline constexpr std::string_view default_path = "/usr/local/bin:/usr/bin:/bin";
+
+/// Whether `rt <word>` finds something to run from directory `base`: a file there, a "scripts" key of its
+/// package.json, an executable on `path_value` or in a node_modules/.bin from `base` up (cmd_run.cpp).
+bool run_target_exists(std::string_view word, const std::string& base, std::string_view path_value);
+
 // Handlers, one per implemented command; each returns the process exit code. Defined in cmd_<area>.cpp.
 int cmd_env(const invocation&);    // rt env   (cmd_env.cpp)
 int cmd_info(const invocation&);   // rt info  (cmd_env.cpp)

@@ -88,10 +88,11 @@ int dispatch(const app::context& c) {
   install_alloc_stats(c.env());  // RUNTIME_ALLOC_STATS may come from a .env file too
 #endif
   if (c.command() == command_id::completions) {
-    auto sh = runtime::cli::shell_from_name(c.args.positionals[0]);
+    const auto words = c.args.operands();  // exactly one: `completions -- bash` counts the word after --
+    auto sh = runtime::cli::shell_from_name(words.at(0));
     if (!sh) {
-      auto e = runtime::usage_error("cli.invalid_value", "unknown shell \"" + std::string(c.args.positionals[0]) +
-                                                             "\" (accepted: bash, zsh, fish)");
+      auto e = runtime::usage_error("cli.invalid_value", "unknown shell " + runtime::cli::quote_for_message(words[0]) +
+                                                             " (accepted: bash, zsh, fish)");
       put(2, runtime::cli::render_error(program, e, c.args.spec));
       return runtime::exit_status_of(e);
     }
@@ -117,12 +118,16 @@ int dispatch(const app::context& c) {
 
 }  // namespace
 
-bool auto_target_exists(std::string_view word) {
-  std::string w(word);
-  if (::access(w.c_str(), F_OK) == 0) return true;
-  // A package.json script of that name: a cheap textual check is enough to avoid a false "did you mean".
-  std::string pkg = read_small_file("package.json", std::size_t{4} << 20);
-  return !pkg.empty() && pkg.find("\"" + w + "\"") != std::string::npos;
+bool auto_target_exists(std::string_view word, const runtime::cli::result<command_id>& before,
+                        const runtime::environment& env) {
+  // Parsing runs before --cwd is applied: look where the program will run.
+  const std::string base(before.value("cwd").value_or("."));
+#ifdef RT_HAVE_CMD_RUN
+  return run_target_exists(word, base, env.get("PATH").value_or(default_path));
+#else
+  (void)env;
+  return ::access((base + "/" + std::string(word)).c_str(), F_OK) == 0;
+#endif
 }
 
 }  // namespace rt

@@ -19,6 +19,7 @@
 #  include <exception>
 #  include <initializer_list>
 #  include <memory>
+#  include <new>
 #  include <optional>
 #  include <span>
 #  include <stop_token>
@@ -58,6 +59,53 @@ inline void write_fd(int fd, std::string_view s) noexcept {
     if (n <= 0) return;
     s.remove_prefix(static_cast<std::size_t>(n));
   }
+}
+
+/// Writes `s` with each control character (a newline too) as a space, so a message stays one line; noexcept
+/// and allocation-free, for reporting std::bad_alloc and friends.
+inline void write_one_line(int fd, std::string_view s) noexcept {
+  char buf[256];
+  while (!s.empty()) {
+    const std::size_t n = s.size() < sizeof buf ? s.size() : sizeof buf;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      buf[i] = c < 0x20 || c == 0x7f ? ' ' : s[i];
+    }
+    write_fd(fd, std::string_view(buf, n));
+    s.remove_prefix(n);
+  }
+}
+
+/// `e` with each over-long double-quoted span of its message cut as the cli module cuts arguments it echoes
+/// (`--feature <120 KB>=1` must not become a 120 KB error line); `e` itself when nothing is that long.
+inline error with_short_arguments(const error& e) {
+  constexpr std::size_t limit = 1000;
+  const std::string& m = e.message();
+  if (m.size() <= limit) return e;
+  std::string out;
+  std::size_t i = 0;
+  while (i < m.size()) {
+    const auto open = m.find('"', i);
+    const auto close = open == std::string::npos ? open : m.find('"', open + 1);
+    if (close == std::string::npos) {
+      out.append(m, i, std::string::npos);
+      break;
+    }
+    out.append(m, i, open - i);
+    out += cli::quote_for_message(std::string_view(m).substr(open + 1, close - open - 1));
+    i = close + 1;
+  }
+  // A quote inside the argument itself can defeat the spans; the line stays bounded all the same.
+  if (out.size() > limit) {
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
+    out += "...";
+  }
+  error short_e(e.kind(), e.code(), std::move(out), e.exit());
+  for (const auto& n : e.notes()) short_e.note(n);
+  for (const auto& h : e.hints()) short_e.hint(h);
+  return short_e;
 }
 
 }  // namespace runtime::inline v1::detail
@@ -171,9 +219,8 @@ class app {
         std::string d(*dir);
         if (::chdir(d.c_str()) != 0) {
           const int err = errno;
-          detail::write_fd(2, render(from_errno(err, "io.chdir", "Could not change directory to \"" + d + "\"",
-                                                error_kind::io),
-                                     show));
+          const std::string what = "Could not change directory to " + cli::quote_for_message(d);
+          detail::write_fd(2, render(from_errno(err, "io.chdir", what, error_kind::io), show));
           return static_cast<int>(exit_code::failure);
         }
       }
@@ -244,7 +291,7 @@ class app {
         for (auto v : r.values("feature")) overrides.push_back(flags::cli_override::parse(v));
         features = flags::resolve(Flags, loaded.env, config, overrides);
       } catch (const error& e) {
-        detail::write_fd(2, render(e, show));
+        detail::write_fd(2, render(detail::with_short_arguments(e), show));
         return exit_status_of(e);
       }
       std::string on;
@@ -296,6 +343,19 @@ class app {
       } catch (const error& e) {
         detail::write_fd(2, render(e, show));
         code = exit_status_of(e);
+      } catch (const std::bad_alloc&) {
+        // Written from fixed pieces: building a message could fail the same way.
+        detail::write_fd(2, "error: out of memory\n");
+        code = static_cast<int>(exit_code::failure);
+      } catch (const std::exception& e) {
+        // A library's exception escaping a handler is a failure to report, not a reason to terminate.
+        detail::write_fd(2, "error: ");
+        detail::write_one_line(2, e.what());
+        detail::write_fd(2, "\n");
+        code = static_cast<int>(exit_code::failure);
+      } catch (...) {
+        detail::write_fd(2, "error: unknown exception\n");
+        code = static_cast<int>(exit_code::failure);
       }
     }
 
@@ -332,13 +392,14 @@ class app {
       return 0;
     }
     if (r.command == Program.help_command) {
-      if (r.positionals.empty()) {
+      const auto words = r.operands();  // `help -- run` asks about run too
+      if (words.empty()) {
         detail::write_fd(1, cli::help_text(Program, style));
         return 0;
       }
-      const auto* c = cli::find_command(Program, r.positionals[0]);
+      const auto* c = cli::find_command(Program, words[0]);
       if (!c || c->hidden) {
-        const auto e = cli::unknown_command_error(Program, r.positionals[0]);
+        const auto e = cli::unknown_command_error(Program, words[0]);
         detail::write_fd(2, cli::render_error(Program, e, r.spec));
         return exit_status_of(e);
       }

@@ -95,6 +95,9 @@ struct command {
   std::string_view details = {};           ///< extra paragraph for `help <command>`
 };
 
+template <class Cmd>
+struct result;
+
 /// A whole program: globals, commands, and the two commands the parser treats specially.
 template <class Cmd>
 struct program {
@@ -107,8 +110,10 @@ struct program {
   Cmd auto_command{};                          ///< what a first word that is no command (or no word) selects
   Cmd help_command{};                          ///< `help [command]`
   /// Called for an unknown first word that is close to a command name: true means "it is a real target, run it"
-  /// (a file exists), false makes it an unknown-command error with a suggestion. nullptr: always an error.
-  bool (*auto_accepts)(std::string_view word) = nullptr;
+  /// (a file, a script, a program on PATH), false makes it an unknown-command error with a suggestion.
+  /// `before` holds the options parsed ahead of the word (a `--cwd` the check must look in); `env` is the
+  /// environment the parse was given (its PATH). nullptr: always an error.
+  bool (*auto_accepts)(std::string_view word, const result<Cmd>& before, const environment& env) = nullptr;
   std::string_view footer = {};                ///< last paragraph of the main help
 };
 
@@ -129,13 +134,23 @@ struct result {
   const cli::command<Cmd>* spec = nullptr;   ///< the selected command's declaration
   std::string_view word = {};                ///< the command word as typed (an alias stays an alias)
   std::vector<std::string_view> positionals; ///< for the auto command the first one is the typed word
-  std::vector<std::string_view> passthrough; ///< everything after a standalone "--"
+  /// Everything after a standalone "--". For a command without a trailing-args slot (no stop_at_positional)
+  /// `--` only ends option parsing: these words count against its positional limits (see operands()).
+  std::vector<std::string_view> passthrough;
   bool saw_double_dash = false;
   bool help = false;                         ///< a help-role option was given
   bool version = false;                      ///< a version-role option was given
   bool revision = false;                     ///< a revision-role option was given
   std::vector<option_value> options;         ///< given on the command line, from env, or defaulted
 
+  /// The command's arguments in order: positionals, then the words after "--".
+  std::vector<std::string_view> operands() const {
+    std::vector<std::string_view> all;
+    all.reserve(positionals.size() + passthrough.size());
+    all.insert(all.end(), positionals.begin(), positionals.end());
+    all.insert(all.end(), passthrough.begin(), passthrough.end());
+    return all;
+  }
   /// The entry for long name `name`, or nullptr.
   const option_value* find(std::string_view name) const {
     for (const auto& v : options)
@@ -197,6 +212,26 @@ struct result {
     return std::nullopt;
   }
 };
+
+/// `s` in double quotes as an error message echoes a user's argument: cut after 200 bytes (at a UTF-8
+/// character boundary) with "...", so a 1 MB argument never becomes a 1 MB error line.
+inline std::string quote_for_message(std::string_view s) {
+  constexpr std::size_t limit = 200;
+  std::string out;
+  out.reserve((s.size() > limit ? limit + 3 : s.size()) + 2);
+  out += '"';
+  if (s.size() > limit) {
+    std::size_t cut = limit;
+    // Back up over continuation bytes so a multi-byte character is never split.
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    out.append(s.substr(0, cut));
+    out += "...";
+  } else {
+    out.append(s);
+  }
+  out += '"';
+  return out;
+}
 
 /// A mistake in a declaration: what is wrong and the name it concerns. Converts to false when there is none.
 struct problem {
@@ -336,20 +371,7 @@ struct nearest {
   }
 };
 
-inline std::string quoted(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out += '"';
-  // A 1 MB argument must not become a 1 MB error line.
-  if (s.size() > 200) {
-    out.append(s.substr(0, 200));
-    out += "...";
-  } else {
-    out.append(s);
-  }
-  out += '"';
-  return out;
-}
+inline std::string quoted(std::string_view s) { return quote_for_message(s); }
 
 inline std::string option_display(const option& o) {
   if (!o.name.empty()) return "--" + std::string(o.name);
@@ -466,9 +488,11 @@ const command<Cmd>* command_by_id(const program<Cmd>& p, Cmd id) {
   return nullptr;
 }
 
-/// The visible command nearest to `word` by edit distance, or "" when none is close.
+/// The visible command nearest to `word` by edit distance, or "" when none is close (always "" for an empty or
+/// blank word: one letter away from "x" is no reason to think the user meant it).
 template <class Cmd>
 std::string suggest_command(const program<Cmd>& p, std::string_view word) {
+  if (word.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos) return {};
   detail::nearest n{word, detail::suggestion_cap(word.size())};
   for (const auto& c : p.commands) {
     if (c.id == p.auto_command || c.hidden) continue;
@@ -661,6 +685,14 @@ result<Cmd> parse_into(const program<Cmd>& p, std::span<const std::string_view> 
     if (a.size() > 1 && a[0] == '-') {
       for (std::size_t j = 1; j < a.size(); ++j) {
         char c = a[j];
+        if (static_cast<unsigned char>(c) >= 0x80) {
+          // Short options are ASCII letters: the rest of the cluster is one unknown option, shown whole (a
+          // byte at a time would split a UTF-8 character, "-\xC3").
+          std::string spelled = "-" + std::string(a.substr(j));
+          throw usage_error("cli.unknown_option",
+                            where() + " has no " + detail::quoted(spelled) + " option" +
+                                (j > 1 ? " (in " + detail::quoted(a) + ")" : std::string()));
+        }
         const option* o = lookup_short(c);
         if (!o) {
           // Single letters get no did-you-mean: one letter is within edit distance 1 of every other.
@@ -690,7 +722,7 @@ result<Cmd> parse_into(const program<Cmd>& p, std::span<const std::string_view> 
       }
       auto near = suggest_command(p, a);
       bool path_like = a.find('/') != std::string_view::npos || a.find('.') != std::string_view::npos;
-      if (!near.empty() && !path_like && !(p.auto_accepts && p.auto_accepts(a))) throw unknown_command_error(p, a);
+      if (!near.empty() && !path_like && !(p.auto_accepts && p.auto_accepts(a, r, env))) throw unknown_command_error(p, a);
       cmd = auto_cmd;
       r.word = a;
     }
@@ -763,10 +795,16 @@ result<Cmd> parse_into(const program<Cmd>& p, std::span<const std::string_view> 
                                             std::string(other));
   }
   if (cmd && cmd->id != p.auto_command) {
-    if (r.positionals.size() > cmd->max_positionals)
-      throw usage_error("cli.too_many_arguments",
-                        "too many arguments for " + where() + ": unexpected " + detail::quoted(r.positionals[cmd->max_positionals]));
-    if (r.positionals.size() < cmd->min_positionals)
+    // Only a run-like command hands the words after "--" to a program of its own; for the others `--` just
+    // ends option parsing, so `flags -- junk` is as wrong as `flags junk`.
+    const std::size_t trailing = cmd->stop_at_positional ? 0 : r.passthrough.size();
+    const std::size_t n = r.positionals.size() + trailing;
+    if (n > cmd->max_positionals) {
+      const std::size_t at = cmd->max_positionals;
+      const std::string_view extra = at < r.positionals.size() ? r.positionals[at] : r.passthrough[at - r.positionals.size()];
+      throw usage_error("cli.too_many_arguments", "too many arguments for " + where() + ": unexpected " + detail::quoted(extra));
+    }
+    if (n < cmd->min_positionals)
       throw usage_error("cli.missing_argument", where() + " needs " +
                                                     (cmd->usage.empty() ? std::string("an argument") : std::string(cmd->usage)));
   }
@@ -1114,7 +1152,7 @@ inline std::string ident(std::string_view s) {
   return out;
 }
 
-/// Single-quoted for sh-family shells.
+/// Single-quoted for sh-family shells (bash, zsh): nothing inside is expanded.
 inline std::string sq(std::string_view s) {
   std::string out = "'";
   for (char c : s) {
@@ -1125,103 +1163,205 @@ inline std::string sq(std::string_view s) {
   return out;
 }
 
-inline std::string option_words(std::span<const option> opts) {
+/// Single-quoted for fish, where `\\` and `\'` are escapes even inside single quotes.
+inline std::string fq(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\\' || c == '\'') out += '\\';
+    out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+/// True when `w` means the same unquoted in sh, bash, zsh and fish (so generated scripts stay readable).
+inline bool plain_word(std::string_view w) {
+  if (w.empty()) return false;
+  for (char c : w)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+          c == '.' || c == ',' || c == '/' || c == '+' || c == '@' || c == '='))
+      return false;
+  return true;
+}
+inline std::string sh_word(std::string_view w) { return plain_word(w) ? std::string(w) : sq(w); }
+inline std::string fish_word(std::string_view w) { return plain_word(w) ? std::string(w) : fq(w); }
+
+/// Each word of `words` sh-quoted, separated by `sep` (" " for word lists, "|" for case patterns).
+inline std::string quoted_words(const std::vector<std::string>& words, std::string_view sep) {
   std::string s;
-  for (const auto& o : opts) {
-    if (o.hidden) continue;
-    if (!o.name.empty()) s += " --" + std::string(o.name);
-    if (o.short_name) s += std::string(" -") + o.short_name;
+  for (const auto& w : words) {
+    if (!s.empty()) s.append(sep);
+    s += sh_word(w);
   }
   return s;
 }
 
-/// Options whose value is the next word (so the word is not a command or positional).
-inline std::string valued_words(std::span<const option> opts, char sep) {
-  std::string s;
+/// The spellings of the visible options of `opts` ("--name", "-n").
+inline void option_spellings(std::vector<std::string>& out, std::span<const option> opts) {
+  for (const auto& o : opts) {
+    if (o.hidden) continue;
+    if (!o.name.empty()) out.push_back("--" + std::string(o.name));
+    if (o.short_name) out.push_back(std::string("-") + o.short_name);
+  }
+}
+
+/// The spellings of options whose value is the next word (so that word is neither a command nor a positional).
+inline void valued_spellings(std::vector<std::string>& out, std::span<const option> opts) {
   for (const auto& o : opts) {
     if (!takes_value(o) || o.optional_value) continue;
-    if (!o.name.empty()) s += (s.empty() ? "" : std::string(1, sep)) + "--" + std::string(o.name);
-    if (o.short_name) s += (s.empty() ? "" : std::string(1, sep)) + "-" + std::string(1, o.short_name);
+    if (!o.name.empty()) out.push_back("--" + std::string(o.name));
+    if (o.short_name) out.push_back(std::string("-") + o.short_name);
   }
-  return s;
+}
+
+/// How an option's value completes: a choice's words, file names, or nothing.
+enum class value_completion : std::uint8_t { none, choices, files };
+inline value_completion completes_as(const option& o) {
+  if (o.kind == value_kind::choice) return value_completion::choices;
+  if (o.kind == value_kind::path) return value_completion::files;
+  return value_completion::none;
+}
+
+inline std::vector<std::string> split_words(std::string_view list, char sep) {
+  std::vector<std::string> out;
+  for_each_word(list, sep, [&](std::string_view w) { out.emplace_back(w); });
+  return out;
+}
+
+/// A command whose only positional is a choice ("<bash|zsh|fish>") completes those words; else empty.
+template <class Cmd>
+std::vector<std::string> positional_choices(const command<Cmd>& c) {
+  if (c.usage.size() > 2 && c.usage.front() == '<' && c.usage.back() == '>' &&
+      c.usage.find('|') != std::string_view::npos)
+    return split_words(c.usage.substr(1, c.usage.size() - 2), '|');
+  return {};
+}
+
+/// The names and aliases of the commands a user may type (hidden and auto left out).
+template <class Cmd>
+std::vector<std::string> visible_command_words(const program<Cmd>& p) {
+  std::vector<std::string> out;
+  for (const auto& c : p.commands) {
+    if (c.hidden || c.id == p.auto_command) continue;
+    out.emplace_back(c.name);
+    for_each_word(c.aliases, ' ', [&](std::string_view a) { out.emplace_back(a); });
+  }
+  return out;
 }
 
 template <class Cmd>
+std::vector<std::string> command_words(const command<Cmd>& c) {
+  std::vector<std::string> out{std::string(c.name)};
+  for_each_word(c.aliases, ' ', [&](std::string_view a) { out.emplace_back(a); });
+  return out;
+}
+
+/// Every option of the program (globals first), for value completion.
+template <class Cmd>
+std::vector<const option*> all_options(const program<Cmd>& p) {
+  std::vector<const option*> out;
+  for (const auto& o : p.global_options) out.push_back(&o);
+  for (const auto& c : p.commands)
+    for (const auto& o : c.options) out.push_back(&o);
+  return out;
+}
+
+// Every name and choice goes into the scripts as a quoted literal and is matched by the scripts' own prefix
+// test, never through `compgen -W` (which expands `$(...)` and `$VAR` in its word list).
+template <class Cmd>
 std::string bash_script(const program<Cmd>& p) {
-  std::string fn = "_" + ident(p.name) + "_complete";
+  const std::string base = "_" + ident(p.name) + "_complete";
+  const std::string add = base + "_add", files = base + "_files";
   std::string out = "# bash completion for " + std::string(p.name) + " (generated)\n";
-  std::string commands;
-  for (const auto& c : p.commands) {
-    if (c.hidden || c.id == p.auto_command) continue;
-    commands += " " + std::string(c.name);
-    for_each_word(c.aliases, ' ', [&](std::string_view a) { commands += " " + std::string(a); });
-  }
-  std::string valued = valued_words(p.global_options, '|');
-  for (const auto& c : p.commands) {
-    std::string v = valued_words(c.options, '|');
-    if (!v.empty()) valued += (valued.empty() ? "" : "|") + v;
-  }
-  out += fn + "() {\n";
-  out += "  local cur prev cmd= i w\n";
-  out += "  cur=\"${COMP_WORDS[COMP_CWORD]}\"\n";
-  out += "  prev=\"\"\n";
-  out += "  if (( COMP_CWORD > 0 )); then prev=\"${COMP_WORDS[COMP_CWORD-1]}\"; fi\n";
-  out += "  local globals=" + sq(option_words(p.global_options)) + "\n";
-  out += "  for (( i=1; i<COMP_CWORD; i++ )); do\n";
-  out += "    w=\"${COMP_WORDS[i]}\"\n";
+  out += "# " + add + " <cur> <word>...: adds the words that start with <cur>\n";
+  out += add + "() {\n  local w\n  for w in \"${@:2}\"; do [[ \"$w\" == \"$1\"* ]] && COMPREPLY+=(\"$w\"); done\n  return 0\n}\n";
+  out += files + "() {\n  local f\n  while IFS= read -r f; do COMPREPLY+=(\"$f\"); done < <(compgen -f -- \"$1\")\n}\n";
+  std::vector<std::string> valued;
+  valued_spellings(valued, p.global_options);
+  for (const auto& c : p.commands) valued_spellings(valued, c.options);
+  std::vector<std::string> globals;
+  option_spellings(globals, p.global_options);
+
+  out += base + "() {\n";
+  out += "  local cur prev cword cmd= i w\n";
+  out += "  local -a words\n";
+  out += "  COMPREPLY=()\n";
+  // Readline splits `--opt=value` at '=' (COMP_WORDBREAKS): work on whole words, as typed.
+  out += "  if declare -F _get_comp_words_by_ref >/dev/null 2>&1; then\n";
+  out += "    _get_comp_words_by_ref -n = cur prev words cword\n";
+  out += "  else\n";
+  out += "    local j glue=0 n\n";
+  out += "    cword=0\n";
+  out += "    for (( j=0; j<${#COMP_WORDS[@]}; j++ )); do\n";
+  out += "      w=\"${COMP_WORDS[j]}\"\n";
+  out += "      n=${#words[@]}\n";
+  out += "      if (( glue )); then words[n-1]+=\"$w\"; glue=0\n";
+  out += "      elif [[ \"$w\" == \"=\" ]] && (( n > 1 )) && [[ \"${words[n-1]}\" == --* ]]; then\n";
+  out += "        words[n-1]+=\"=\"; glue=1\n";
+  out += "      else words+=(\"$w\"); fi\n";
+  out += "      (( j == COMP_CWORD )) && cword=$(( ${#words[@]} - 1 ))\n";
+  out += "    done\n";
+  out += "    cur=\"${words[cword]}\"\n";
+  out += "    prev=\"\"\n";
+  out += "    if (( cword > 0 )); then prev=\"${words[cword-1]}\"; fi\n";
+  out += "  fi\n";
+  out += "  local -a globals=(" + quoted_words(globals, " ") + ")\n";
+  out += "  for (( i=1; i<cword; i++ )); do\n";
+  out += "    w=\"${words[i]}\"\n";
   out += "    case \"$w\" in\n";
-  if (!valued.empty()) out += "      " + valued + ") (( i++ )) ;;\n";
+  if (!valued.empty()) out += "      " + quoted_words(valued, "|") + ") (( i++ )) ;;\n";
   out += "      -*) ;;\n";
   out += "      *) cmd=\"$w\"; break ;;\n";
   out += "    esac\n";
   out += "  done\n";
-  // Choice values after an option that takes one.
-  out += "  case \"$prev\" in\n";
-  auto choice_cases = [&](std::span<const option> opts) {
-    for (const auto& o : opts) {
-      if (o.kind == value_kind::choice) {
-        std::string words(o.choices);
-        for (char& ch : words) if (ch == '|') ch = ' ';
-        std::string pat = "--" + std::string(o.name);
-        if (o.short_name) pat += std::string("|-") + o.short_name;
-        out += "    " + pat + ") COMPREPLY=( $(compgen -W " + sq(words) + " -- \"$cur\") ); return 0 ;;\n";
-      } else if (o.kind == value_kind::path && !o.optional_value) {
-        std::string pat = "--" + std::string(o.name);
-        if (o.short_name) pat += std::string("|-") + o.short_name;
-        out += "    " + pat + ") COMPREPLY=( $(compgen -f -- \"$cur\") ); return 0 ;;\n";
-      }
-    }
-  };
-  choice_cases(p.global_options);
-  for (const auto& c : p.commands) choice_cases(c.options);
-  out += "  esac\n";
+  // Values: `--opt=<cur>` for any option that takes one, `--opt <cur>` for one that needs one.
+  std::string eq_cases, next_cases;
+  for (const option* o : all_options(p)) {
+    const auto how = completes_as(*o);
+    if (how == value_completion::none) continue;
+    const std::string action = how == value_completion::choices
+                                   ? add + " \"$val\" " + quoted_words(split_words(o->choices, '|'), " ")
+                                   : files + " \"$val\"";
+    if (!o->name.empty()) eq_cases += "      " + sh_word("--" + std::string(o->name)) + ") " + action + " ;;\n";
+    if (o->optional_value) continue;
+    std::vector<std::string> pats;
+    if (!o->name.empty()) pats.push_back("--" + std::string(o->name));
+    if (o->short_name) pats.push_back(std::string("-") + o->short_name);
+    next_cases += "    " + quoted_words(pats, "|") + ") " + action + "; return 0 ;;\n";
+  }
+  out += "  local val\n";
+  out += "  if [[ \"$cur\" == --*=* ]]; then\n";
+  out += "    val=\"${cur#*=}\"\n";
+  out += "    case \"${cur%%=*}\" in\n" + eq_cases + "    esac\n";
+  // Readline replaces only the text after the '=' when '=' breaks words (the default).
+  out += "    if [[ \"$COMP_WORDBREAKS\" != *=* ]]; then\n";
+  out += "      for i in \"${!COMPREPLY[@]}\"; do COMPREPLY[i]=\"${cur%%=*}=${COMPREPLY[i]}\"; done\n";
+  out += "    fi\n";
+  out += "    return 0\n";
+  out += "  fi\n";
+  out += "  val=\"$cur\"\n";
+  if (!next_cases.empty()) out += "  case \"$prev\" in\n" + next_cases + "  esac\n";
   out += "  case \"$cmd\" in\n";
   out += "    \"\")\n";
-  out += "      if [[ \"$cur\" == -* ]]; then COMPREPLY=( $(compgen -W \"$globals\" -- \"$cur\") )\n";
-  out += "      else COMPREPLY=( $(compgen -W " + sq(commands) + " -- \"$cur\") $(compgen -f -- \"$cur\") ); fi ;;\n";
+  out += "      if [[ \"$cur\" == -* ]]; then " + add + " \"$cur\" \"${globals[@]}\"\n";
+  out += "      else " + add + " \"$cur\" " + quoted_words(visible_command_words(p), " ") + "; " + files +
+         " \"$cur\"; fi ;;\n";
   for (const auto& c : p.commands) {
     if (c.id == p.auto_command) continue;
-    std::string pat = std::string(c.name);
-    for_each_word(c.aliases, ' ', [&](std::string_view a) { pat += "|" + std::string(a); });
-    std::string opts = option_words(c.options);
-    std::string args;
-    // A command whose only positional is a choice (completions <bash|zsh|fish>) completes those words.
-    if (c.id == p.help_command) args = commands;
-    if (c.usage.size() > 2 && c.usage.front() == '<' && c.usage.back() == '>' &&
-        c.usage.find('|') != std::string_view::npos) {
-      args = std::string(c.usage.substr(1, c.usage.size() - 2));
-      for (char& ch : args) if (ch == '|') ch = ' ';
-    }
-    out += "    " + pat + ")\n";
-    out += "      if [[ \"$cur\" == -* ]]; then COMPREPLY=( $(compgen -W " + sq(opts) + "\" $globals\" -- \"$cur\") )\n";
-    if (!args.empty()) out += "      else COMPREPLY=( $(compgen -W " + sq(args) + " -- \"$cur\") ); fi ;;\n";
-    else out += "      else COMPREPLY=( $(compgen -f -- \"$cur\") ); fi ;;\n";
+    std::vector<std::string> opts;
+    option_spellings(opts, c.options);
+    std::vector<std::string> args = c.id == p.help_command ? visible_command_words(p) : positional_choices(c);
+    out += "    " + quoted_words(command_words(c), "|") + ")\n";
+    out += "      if [[ \"$cur\" == -* ]]; then " + add + " \"$cur\" " + quoted_words(opts, " ") +
+           (opts.empty() ? "" : " ") + "\"${globals[@]}\"\n";
+    if (!args.empty()) out += "      else " + add + " \"$cur\" " + quoted_words(args, " ") + "; fi ;;\n";
+    else out += "      else " + files + " \"$cur\"; fi ;;\n";
   }
-  out += "    *) COMPREPLY=( $(compgen -f -- \"$cur\") ) ;;\n";
+  out += "    *) " + files + " \"$cur\" ;;\n";
   out += "  esac\n";
   out += "  return 0\n";
   out += "}\n";
-  out += "complete -F " + fn + " " + std::string(p.name) + "\n";
+  out += "complete -F " + base + " " + sh_word(p.name) + "\n";
   return out;
 }
 
@@ -1229,8 +1369,13 @@ template <class Cmd>
 std::string zsh_script(const program<Cmd>& p) {
   std::string fn = "_" + ident(p.name);
   std::string out = "#compdef " + std::string(p.name) + "\n# zsh completion for " + std::string(p.name) + " (generated)\n";
+  // _describe reads "name:description": a ':' (or '\') in the name is escaped, one in the help becomes a space.
   auto describe = [](std::string_view name, std::string_view help) {
-    std::string s(name);
+    std::string s;
+    for (char c : name) {
+      if (c == ':' || c == '\\') s += '\\';
+      s += c;
+    }
     s += ':';
     for (char c : help) s += (c == ':' ? ' ' : c);
     return sq(s);
@@ -1256,19 +1401,39 @@ std::string zsh_script(const program<Cmd>& p) {
     out += "  )\n";
   };
   opt_list("globals", p.global_options);
-  std::string valued = valued_words(p.global_options, '|');
-  for (const auto& c : p.commands) {
-    std::string v = valued_words(c.options, '|');
-    if (!v.empty()) valued += (valued.empty() ? "" : "|") + v;
-  }
+  std::vector<std::string> valued;
+  valued_spellings(valued, p.global_options);
+  for (const auto& c : p.commands) valued_spellings(valued, c.options);
   out += "  local cmd= i\n";
   out += "  for (( i=2; i<CURRENT; i++ )); do\n";
   out += "    case \"${words[i]}\" in\n";
-  if (!valued.empty()) out += "      " + valued + ") (( i++ )) ;;\n";
+  if (!valued.empty()) out += "      " + quoted_words(valued, "|") + ") (( i++ )) ;;\n";
   out += "      -*) ;;\n";
   out += "      *) cmd=\"${words[i]}\"; break ;;\n";
   out += "    esac\n";
   out += "  done\n";
+  // Option values: `--opt=<cur>` and `--opt <cur>`, as the bash script.
+  std::string eq_cases, next_cases;
+  for (const option* o : all_options(p)) {
+    const auto how = completes_as(*o);
+    if (how == value_completion::none) continue;
+    const std::string action = how == value_completion::choices
+                                   ? "compadd -- " + quoted_words(split_words(o->choices, '|'), " ")
+                                   : std::string("_files");
+    if (!o->name.empty()) eq_cases += "      " + sh_word("--" + std::string(o->name)) + ") " + action + " ;;\n";
+    if (o->optional_value) continue;
+    std::vector<std::string> pats;
+    if (!o->name.empty()) pats.push_back("--" + std::string(o->name));
+    if (o->short_name) pats.push_back(std::string("-") + o->short_name);
+    next_cases += "    " + quoted_words(pats, "|") + ") " + action + "; return ;;\n";
+  }
+  out += "  if [[ \"$PREFIX\" == --*=* ]]; then\n";
+  out += "    local opt=\"${PREFIX%%=*}\"\n";
+  out += "    compset -P '*='\n";
+  out += "    case \"$opt\" in\n" + eq_cases + "    esac\n";
+  out += "    return\n";
+  out += "  fi\n";
+  if (!next_cases.empty()) out += "  case \"${words[CURRENT-1]}\" in\n" + next_cases + "  esac\n";
   out += "  if [[ -z \"$cmd\" ]]; then\n";
   out += "    if [[ \"$PREFIX\" == -* ]]; then _describe -t options 'flag' globals\n";
   out += "    else _describe -t commands 'command' commands; _files; fi\n";
@@ -1277,76 +1442,70 @@ std::string zsh_script(const program<Cmd>& p) {
   out += "  case \"$cmd\" in\n";
   for (const auto& c : p.commands) {
     if (c.id == p.auto_command) continue;
-    std::string pat = std::string(c.name);
-    for_each_word(c.aliases, ' ', [&](std::string_view a) { pat += "|" + std::string(a); });
-    out += "    " + pat + ")\n";
+    out += "    " + quoted_words(command_words(c), "|") + ")\n";
     opt_list("opts", c.options);
-    std::string args;
-    if (c.usage.size() > 2 && c.usage.front() == '<' && c.usage.back() == '>' &&
-        c.usage.find('|') != std::string_view::npos) {
-      args = std::string(c.usage.substr(1, c.usage.size() - 2));
-      for (char& ch : args) if (ch == '|') ch = ' ';
-    }
+    std::vector<std::string> args = positional_choices(c);
     out += "      if [[ \"$PREFIX\" == -* ]]; then _describe -t options 'flag' opts -- globals\n";
     if (c.id == p.help_command) out += "      else _describe -t commands 'command' commands; fi ;;\n";
-    else if (!args.empty()) out += "      else compadd -- " + args + "; fi ;;\n";
+    else if (!args.empty()) out += "      else compadd -- " + quoted_words(args, " ") + "; fi ;;\n";
     else out += "      else _files; fi ;;\n";
   }
   out += "    *) _files ;;\n";
   out += "  esac\n";
   out += "}\n";
   out += "if [[ \"$funcstack[1]\" == \"" + fn + "\" ]]; then " + fn + " \"$@\"; else compdef " + fn + " " +
-         std::string(p.name) + "; fi\n";
+         sh_word(p.name) + "; fi\n";
   return out;
 }
 
 template <class Cmd>
 std::string fish_script(const program<Cmd>& p) {
-  std::string name(p.name);
-  std::string out = "# fish completion for " + name + " (generated)\n";
-  std::string all;
-  for (const auto& c : p.commands) {
-    if (c.id == p.auto_command) continue;
-    all += " " + std::string(c.name);
-    for_each_word(c.aliases, ' ', [&](std::string_view a) { all += " " + std::string(a); });
-  }
+  const std::string name = fish_word(p.name);
+  std::string out = "# fish completion for " + std::string(p.name) + " (generated)\n";
+  // Each word quoted twice: once for the condition's own parsing, once for the quotes around the condition.
+  auto fish_words = [](const std::vector<std::string>& words) {
+    std::string s;
+    for (const auto& w : words) s += " " + fish_word(w);
+    return s;
+  };
+  std::vector<std::string> every;  // every command word, hidden ones too: after any of them it is that command
+  for (const auto& c : p.commands)
+    if (c.id != p.auto_command)
+      for (auto& w : command_words(c)) every.push_back(std::move(w));
   auto fish_opt = [&](const option& o, const std::string& cond) {
     if (o.hidden) return;
-    out += "complete -c " + name + " -n " + sq(cond);
-    if (!o.name.empty()) out += " -l " + std::string(o.name);
-    if (o.short_name) out += std::string(" -s ") + o.short_name;
+    out += "complete -c " + name + " -n " + fq(cond);
+    if (!o.name.empty()) out += " -l " + fish_word(o.name);
+    if (o.short_name) out += " -s " + fish_word(std::string(1, o.short_name));
     if (o.kind == value_kind::choice) {
-      std::string words(o.choices);
-      for (char& ch : words) if (ch == '|') ch = ' ';
-      out += " -x -a " + sq(words);
+      out += " -x -a " + fq(fish_words(split_words(o.choices, '|')).substr(1));
     } else if (takes_value(o) && !o.optional_value) {
       out += o.kind == value_kind::path ? " -r -F" : " -r";
     }
-    if (!o.help.empty()) out += " -d " + sq(o.help);
+    if (!o.help.empty()) out += " -d " + fq(o.help);
     out += "\n";
   };
+  // Files only where the other shells offer them: the first word and the auto command's words, and the
+  // arguments of commands without a fixed list of words.
   out += "complete -c " + name + " -f\n";
+  out += "complete -c " + name + " -n " + fq("not __fish_seen_subcommand_from" + fish_words(every)) + " -F\n";
   for (const auto& o : p.global_options) fish_opt(o, "true");
   for (const auto& c : p.commands) {
     if (c.hidden || c.id == p.auto_command) continue;
-    out += "complete -c " + name + " -n '__fish_use_subcommand' -a " + sq(c.name) + " -d " + sq(c.help) + "\n";
+    // -a is expanded as fish code: the name is quoted for that too.
+    out += "complete -c " + name + " -n '__fish_use_subcommand' -a " + fq(fish_word(c.name)) + " -d " + fq(c.help) + "\n";
     for_each_word(c.aliases, ' ', [&](std::string_view a) {
-      out += "complete -c " + name + " -n '__fish_use_subcommand' -a " + sq(a) + " -d " +
-             sq("alias of " + std::string(c.name)) + "\n";
+      out += "complete -c " + name + " -n '__fish_use_subcommand' -a " + fq(fish_word(a)) + " -d " +
+             fq("alias of " + std::string(c.name)) + "\n";
     });
   }
   for (const auto& c : p.commands) {
     if (c.id == p.auto_command) continue;
-    std::string words(c.name);
-    for_each_word(c.aliases, ' ', [&](std::string_view a) { words += " " + std::string(a); });
-    std::string cond = "__fish_seen_subcommand_from " + words;
+    const std::string cond = "__fish_seen_subcommand_from" + fish_words(command_words(c));
     for (const auto& o : c.options) fish_opt(o, cond);
-    if (c.usage.size() > 2 && c.usage.front() == '<' && c.usage.back() == '>' &&
-        c.usage.find('|') != std::string_view::npos) {
-      std::string args(c.usage.substr(1, c.usage.size() - 2));
-      for (char& ch : args) if (ch == '|') ch = ' ';
-      out += "complete -c " + name + " -n " + sq(cond) + " -a " + sq(args) + "\n";
-    }
+    std::vector<std::string> args = c.id == p.help_command ? visible_command_words(p) : positional_choices(c);
+    if (!args.empty()) out += "complete -c " + name + " -n " + fq(cond) + " -a " + fq(fish_words(args).substr(1)) + "\n";
+    else out += "complete -c " + name + " -n " + fq(cond) + " -F\n";
   }
   return out;
 }

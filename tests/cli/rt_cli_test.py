@@ -137,6 +137,17 @@ usage_cases = [
     (["-x"], ['error: rt has no "-x" option']),
     (["-hx"], ['error: rt has no "-x" option (in "-hx")']),
     (["--config", "-q"], ['error: rt has no "-q" option']),
+    # `--` ends option parsing; for a command without trailing args its words still count.
+    (["flags", "--", "junk"], ['error: too many arguments for rt flags: unexpected "junk"']),
+    (["env", "--", "x"], ['error: too many arguments for rt env: unexpected "x"']),
+    (["completions", "bash", "--", "zsh"], ['error: too many arguments for rt completions: unexpected "zsh"']),
+    (["completions", "--", "tcsh"], ['error: unknown shell "tcsh" (accepted: bash, zsh, fish)']),
+    (["help", "run", "--", "x"], ['error: too many arguments for rt help: unexpected "x"']),
+    (["help", "--", "instal"], ['error: unknown command "instal"', 'hint: did you mean "install"?']),
+    (["info", "a", "b"], ['error: too many arguments for rt info: unexpected "b"']),
+    # A non-ASCII short cluster is one unknown option, shown as whole characters.
+    (["-\u00e9"], ['error: rt has no "-\u00e9" option']),
+    (["-h\u00e9x"], ['error: rt has no "-\u00e9x" option (in "-h\u00e9x")']),
 ]
 for args, needles in usage_cases:
     rc, out, err = run(args)
@@ -144,6 +155,58 @@ for args, needles in usage_cases:
     check(out == "", f"{args}: stdout not empty: {out!r}")
     for n in needles:
         check(n in err, f"{args}: stderr lacks {n!r}: {err!r}")
+
+# An empty or blank word is no near miss of a one-letter command ("x"): no suggestion, and it is run (not found).
+for word in ["", " ", "\t"]:
+    rc, out, err = run([word])
+    check(rc == 1 and "did you mean" not in err and "Script not found" in err, f"{word!r}: {rc} {err!r}")
+
+# `--` only ends option parsing: the word after it is still the command's argument.
+rc, out, err = run(["completions", "--", "bash"])
+check(rc == 0 and "complete -F _rt_complete rt" in out, f"completions -- bash: {rc} {err!r}")
+run_help = golden("help_run.txt", ["help", "--", "run"])
+rc, out, err = run(["info", "hono"])
+check(rc == 0 and out.startswith("os:"), f"info <package>: {rc} {err!r}")
+
+# --- rt <program>: a word close to a command name still runs what it names ---------------------------------
+work = tempfile.mkdtemp()
+try:
+    bindir = os.path.join(work, "bin")
+    proj = os.path.join(work, "proj")
+    os.makedirs(bindir)
+    os.makedirs(os.path.join(proj, "node_modules", ".bin"))
+    def exe(path, text):
+        with open(path, "w") as f:
+            f.write("#!/bin/sh\n" + text + "\n")
+        os.chmod(path, 0o755)
+    exe(os.path.join(bindir, "rum"), 'echo "rum $*"')            # close to "run", on PATH
+    exe(os.path.join(proj, "node_modules", ".bin", "pmx"), 'echo "pmx $*"')  # close to "pm", a bin
+    with open(os.path.join(proj, "package.json"), "w") as f:
+        f.write('{"name": "lnik", "description": "updte", "scripts": {"lnk": "echo lnk-script"}}')
+    path = bindir + ":" + os.environ.get("PATH", "/usr/bin:/bin")
+    for args, cwd, want in ((["true"], None, ""), (["id", "-u"], None, str(os.getuid()) + "\n"),
+                            (["rum", "a"], None, "rum a\n"), (["pmx", "b"], proj, "pmx b\n"),
+                            (["lnk"], proj, "lnk-script\n"), (["--silent", "lnk"], proj, "lnk-script\n"),
+                            (["--cwd", proj, "pmx"], None, "pmx \n"), (["--cwd", proj, "lnk"], None, "lnk-script\n")):
+        rc, out, err = run(args, {"PATH": path}, cwd=cwd or work)
+        check(rc == 0 and out == want and "unknown command" not in err, f"rt {args} in {cwd}: {rc} {out!r} {err!r}")
+    rc, out, err = run(["ps", "-p", "1"], {"PATH": path}, cwd=work)
+    check("unknown command" not in err and "PID" in out, f"rt ps -p 1: {rc} {out!r} {err!r}")
+    # A word that only appears elsewhere in package.json (a name, a description) is no script.
+    for word, near in (("lnik", "link"), ("updte", "update")):
+        rc, out, err = run([word], {"PATH": path}, cwd=proj)
+        check(rc == 2 and f'hint: did you mean "{near}"?' in err, f"rt {word}: {rc} {err!r}")
+    # Without the program anywhere it stays an unknown command with a suggestion.
+    rc, out, err = run(["rum"], cwd=work)
+    check(rc == 2 and 'hint: did you mean "run"?' in err, f"rt rum without it on PATH: {rc} {err!r}")
+finally:
+    shutil.rmtree(work, ignore_errors=True)
+
+# --- Arguments echoed in errors are cut as the cli module cuts them ------------------------------------------
+huge = "x" * 120000
+for args in (["--cwd", "/" + huge, "env"], ["completions", huge], ["--feature", huge + "=1", "env"], ["run", huge]):
+    rc, out, err = run(args)
+    check(rc in (1, 2) and len(err) < 2000 and "..." in err, f"{args[0]} with a 120 KB argument: {rc} len={len(err)}")
 
 # --- Reserved words and commands this driver does not implement: exit 1, never a fake success ---------------
 for word in ["deploy", "cloud", "config", "use", "auth", "login", "logout", "prune"]:
@@ -197,15 +260,35 @@ try:
             (["rt", "--"], {"--cwd", "--version", "--revision", "--silent"}, {"--json"}),
             (["rt", "pat"], {"patch", "patch-commit"}, set()),
             (["rt", "dep"], set(), {"deploy"}),
+            # Readline splits `--opt=value` at '=' (COMP_WORDBREAKS): the words must be put back together.
+            (["rt", "--cwd", "=", "/tmp", "env", "--"], {"--json", "--dialect"}, set()),
+            (["rt", "--cwd", "=", "/tmp", "e"], {"env", "exec"}, set()),
+            (["rt", "env", "--dialect", "="], {"bun", "dotenv"}, set()),
+            (["rt", "env", "--dialect", "=", "dot"], {"dotenv"}, {"bun"}),
+            (["rt", "--feature", "=", "a", "=", "1", "completions", ""], {"bash", "zsh", "fish"}, set()),
+            (["rt", "completions", "--", ""], {"bash", "zsh", "fish"}, set()),
+            (["rt", "help", ""], {"install", "run", "env"}, set()),
         ]
-        for words, want, unwanted in cases:
-            cword = len(words) - 1
-            arr = " ".join("'" + w + "'" for w in words)
-            prog = f"source {script}; COMP_WORDS=({arr}); COMP_CWORD={cword}; _rt_complete; printf '%s\\n' \"${{COMPREPLY[@]}}\""
-            p = subprocess.run(["bash", "-c", prog], capture_output=True, cwd=work)
-            got = set(p.stdout.decode().split())
-            check(p.returncode == 0 and want <= got and not (unwanted & got),
-                  f"bash completion of {words}: got {sorted(got)}, want {sorted(want)} without {sorted(unwanted)} {p.stderr!r}")
+        # Plain bash, and bash with the bash-completion package (its _get_comp_words_by_ref) when installed.
+        preludes = [""]
+        if os.path.exists("/usr/share/bash-completion/bash_completion"):
+            preludes.append("source /usr/share/bash-completion/bash_completion; ")
+        for prelude in preludes:
+            for words, want, unwanted in cases:
+                cword = len(words) - 1
+                arr = " ".join("'" + w + "'" for w in words)
+                # The line as typed: no blanks around the '=' readline split at.
+                line = ""
+                for i, w in enumerate(words):
+                    glued = i > 0 and (w == "=" or words[i - 1] == "=")
+                    line += ("" if glued or i == 0 else " ") + w
+                prog = (f"{prelude}source {script}; COMP_WORDS=({arr}); COMP_CWORD={cword}; COMP_LINE='{line}'; "
+                        f"COMP_POINT={len(line)}; _rt_complete; printf '%s\\n' \"${{COMPREPLY[@]}}\"")
+                p = subprocess.run(["bash", "-c", prog], capture_output=True, cwd=work)
+                got = set(p.stdout.decode().split())
+                check(p.returncode == 0 and want <= got and not (unwanted & got),
+                      f"bash completion of {words} ({prelude or 'plain'}): got {sorted(got)}, want {sorted(want)} "
+                      f"without {sorted(unwanted)} {p.stderr!r}")
     rc, zsh_script, err = run(["completions", "zsh"])
     check(rc == 0 and zsh_script.startswith("#compdef rt\n"), f"completions zsh: {rc} {err!r}")
     if shutil.which("zsh"):
@@ -220,6 +303,23 @@ try:
         open(fpath, "w").write(fish_script)
         p = subprocess.run(["fish", "--no-execute", fpath], capture_output=True)
         check(p.returncode == 0, f"fish --no-execute: {p.stderr!r}")
+        open(os.path.join(work, "script.sh"), "w").write("true\n")
+        fish_cases = [
+            ("rt run scr", {"script.sh"}, set()),
+            ("rt scr", {"script.sh"}, set()),
+            ("rt ./script.sh scr", {"script.sh"}, set()),
+            ("rt help ins", {"install"}, set()),
+            ("rt help ", {"install", "run", "env"}, {"script.sh"}),
+            ("rt completions ", {"bash", "zsh", "fish"}, {"script.sh"}),
+            ("rt env --dialect ", {"bun", "dotenv"}, {"script.sh"}),
+            ("rt ins", {"install"}, set()),
+        ]
+        for line, want, unwanted in fish_cases:
+            p = subprocess.run(["fish", "--no-config", "-c", f"source {fpath}; complete -C {line!r}"],
+                               capture_output=True, cwd=work)
+            got = set(l.split("\t")[0] for l in p.stdout.decode().splitlines())
+            check(p.returncode == 0 and want <= got and not (unwanted & got),
+                  f"fish completion of {line!r}: got {sorted(got)}, want {sorted(want)} without {sorted(unwanted)} {p.stderr!r}")
 finally:
     shutil.rmtree(work, ignore_errors=True)
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Integration tests of `rt run` and of runtime::app's startup sequence (rt and the minimal greet example).
 
-usage: test_rt.py <rt> <greet>
+usage: test_rt.py <rt> <greet> <throwing_app>
 Each case runs the real binaries in a scratch directory with a small fixed environment; prints one line per
 case and exits non-zero when any fails.
 """
 import json, os, signal, subprocess, sys, tempfile, time
 
-RT, GREET = sys.argv[1], sys.argv[2]
+RT, GREET, THROWER = sys.argv[1], sys.argv[2], sys.argv[3]
 BASE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/nonexistent-home", "NO_COLOR": "1", "LANG": "C"}
 failures = []
 ran = 0
@@ -244,6 +244,55 @@ def greet_policies_and_precedence(d):
 def sigterm_during_greet_runs_no_hook_twice(d):
     r = run([GREET, "hello"], d)
     expect(r.stdout.count("goodbye") == 1, repr(r.stdout))
+
+
+@case
+def flags_json_survives_invalid_utf8(d):
+    # A value that is not UTF-8 used to make nlohmann throw type_error.316 and rt abort (exit 134).
+    env = dict(BASE_ENV, BUN_RUNTIME_TRANSPILER_CACHE_PATH="x\udcffy")
+    r = subprocess.run([RT, "flags", "--json"], cwd=d, env=env, capture_output=True, timeout=20)
+    expect(r.returncode == 0, f"exit {r.returncode}: {r.stderr!r}")
+    j = json.loads(r.stdout.decode("utf-8"))
+    got = [f["value"] for f in j["flags"] if f["name"] == "transpiler_cache_path"]
+    expect(got == ["x\ufffdy"], repr(got))
+    # rt env --json and rt info --json have their own writer; it must give valid JSON too.
+    r = subprocess.run([RT, "env", "--json"], cwd=d, env=env, capture_output=True, timeout=20)
+    expect(r.returncode == 0, f"env --json: exit {r.returncode}")
+    expect(json.loads(r.stdout.decode("utf-8"))["BUN_RUNTIME_TRANSPILER_CACHE_PATH"] == "x\ufffdy", repr(r.stdout))
+    r = subprocess.run([RT, "info", "--json"], cwd=d, env=env, capture_output=True, timeout=20)
+    expect(r.returncode == 0 and json.loads(r.stdout.decode("utf-8"))["os"], f"info --json: {r.returncode}")
+
+
+@case
+def flags_text_escapes_control_characters(d):
+    r = run([RT, "flags"], d, {"BUN_RUNTIME_TRANSPILER_CACHE_PATH": "a\x1b[31mred\nnext\tz"})
+    expect(r.returncode == 0, f"exit {r.returncode}: {r.stderr!r}")
+    expect("\x1b" not in r.stdout, repr(r.stdout))
+    line = [l for l in r.stdout.splitlines() if l.startswith("transpiler_cache_path")]
+    expect(len(line) == 1 and "a?[31mred\\nnext\\tz" in line[0], repr(r.stdout))
+
+
+@case
+def handler_exceptions_are_one_line_errors(d):
+    for what, want in (("bad_alloc", "error: out of memory\n"),
+                       ("runtime_error", "error: disk on fire second line\n"),
+                       ("int", "error: unknown exception\n")):
+        r = run([THROWER, what], d)
+        expect(r.returncode == 1, f"{what}: exit {r.returncode} {r.stderr!r}")
+        expect(r.stderr == want, f"{what}: {r.stderr!r}")
+    r = run([THROWER, "error"], d)
+    expect(r.returncode == 1 and "a runtime error" in r.stderr, f"runtime::error: {r.returncode} {r.stderr!r}")
+    r = run([THROWER, "none"], d)
+    expect(r.returncode == 0 and r.stderr == "", f"no throw: {r.returncode} {r.stderr!r}")
+
+
+@case
+def empty_env_file_is_like_bun(d):
+    # Bun 1.4.5: `--env-file=` is an env file that does not exist, so the default .env files are not read and
+    # nothing fails (`bun --env-file= -e ...` exits 0 without .env's variables). rt does the same.
+    write(d, ".env", "X=default\n")
+    r = run([RT, "--env-file=", "run", "sh", "-c", 'printf %s "${X-unset}"'], d)
+    expect(r.returncode == 0 and r.stdout == "unset", f"{r.returncode} {r.stdout!r} {r.stderr!r}")
 
 
 print(f"{ran - len(failures)} passed, {len(failures)} failed")
