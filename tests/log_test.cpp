@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 #include <atomic>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -120,6 +121,16 @@ TEST_CASE("runtime::log::write") {
     CHECK(cap.lines[1] == "WARN  plain true {literal}\n");
     CHECK(cap.lines[2] == "ERROR missing args 1 {}\n");
     CHECK(cap.lines[3] == "ERROR extra args 7 c\n");
+  }
+  SUBCASE("a null C string prints (null)") {
+    lg::configure(make("info", lg::format::text, cap));
+    const char* none = nullptr;
+    char* none_mutable = nullptr;
+    lg::info("{} {} {}", none, none_mutable, nullptr);
+    lg::warn("{}", std::getenv("RUNTIME_LOG_TEST_SURELY_UNSET"));
+    REQUIRE(cap.lines.size() == 2);
+    CHECK(cap.lines[0] == "INFO  (null) (null) (null)\n");
+    CHECK(cap.lines[1] == "WARN  (null)\n");
   }
   SUBCASE("json lines are one valid object each") {
     lg::configure(make("trace", lg::format::json, cap));

@@ -10,6 +10,7 @@
 #  include <cerrno>
 #  include <charconv>
 #  include <chrono>
+#  include <cstddef>
 #  include <cstdint>
 #  include <ctime>
 #  include <functional>
@@ -45,6 +46,12 @@ void append_arg(std::string& out, const T& v) {
     out += v ? "true" : "false";
   } else if constexpr (std::is_same_v<T, char>) {
     out += v;
+  } else if constexpr (std::is_same_v<T, std::nullptr_t>) {
+    out += "(null)";
+  } else if constexpr (std::is_same_v<T, const char*> || std::is_same_v<T, char*>) {
+    // A C string is often straight from getenv() or a C API and may be null; string_view(nullptr) is UB.
+    if (v == nullptr) out += "(null)";
+    else out += std::string_view(v);
   } else if constexpr (string_like<T>) {
     out += std::string_view(v);
   } else if constexpr (std::is_arithmetic_v<T>) {
