@@ -190,9 +190,20 @@ TEST_CASE("runtime::color_enabled") {
   CHECK(runtime::color_enabled(nullopt, "", false));  // an empty FORCE_COLOR counts as 1
   CHECK(runtime::color_enabled(nullopt, "1", false));
   CHECK(runtime::color_enabled("1", "3", false));  // FORCE_COLOR wins over NO_COLOR
-  CHECK_FALSE(runtime::color_enabled(nullopt, "0", true));
-  CHECK_FALSE(runtime::color_enabled(nullopt, "FALSE", true));
-  CHECK_FALSE(runtime::color_enabled(nullopt, "off", true));
+  // Bun 1.4.5: a falsy FORCE_COLOR (integer zero, false/off/no in any case) forces nothing, neither on nor off.
+  for (std::string_view falsy : {"0", "00", "+0", "-0", "FALSE", "off", "No"}) {
+    CAPTURE(falsy);
+    CHECK(runtime::color_enabled(nullopt, falsy, true));
+    CHECK_FALSE(runtime::color_enabled(nullopt, falsy, false));
+    CHECK_FALSE(runtime::color_enabled("1", falsy, true));  // so NO_COLOR decides
+  }
+  for (std::string_view truthy : {"01", "-1", "0.0", " 0", "abc", "true", "n"}) {
+    CAPTURE(truthy);
+    CHECK(runtime::color_enabled("1", truthy, false));
+  }
+  // NO_COLOR: "0" and false/off/no (any case) do not disable; any other non-empty value does.
+  for (std::string_view off : {"0", "false", "OFF", "no"}) CHECK(runtime::color_enabled(off, nullopt, true));
+  for (std::string_view on : {"00", " ", "true", "N"}) CHECK_FALSE(runtime::color_enabled(on, nullopt, true));
 }
 
 TEST_CASE("runtime::render") {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 #include <atomic>
 #include <cstdlib>
 #include <map>
@@ -11,6 +12,7 @@
 #include <thread>
 #include <vector>
 #if RUNTIME_USE_MODULES
+import runtime.error;
 import runtime.log;
 #else
 #include <runtime/log.hpp>
@@ -248,15 +250,26 @@ TEST_CASE("runtime::log::config::from_environment") {
     CHECK(cap.lines.size() == 2);
     lg::configure(lg::config{});
   }
-  SUBCASE("colour: NO_COLOR beats FORCE_COLOR beats the terminal") {
+  SUBCASE("colour: the rule of runtime::color_enabled (Bun's): FORCE_COLOR beats NO_COLOR beats the terminal") {
     using C = lg::config;
-    CHECK_FALSE(C::color_wanted(std::string("1"), std::string("1"), true));
-    CHECK(C::color_wanted(std::string(""), std::string("1"), false));  // empty NO_COLOR is ignored
-    CHECK(C::color_wanted(std::nullopt, std::string(""), false));
-    CHECK_FALSE(C::color_wanted(std::nullopt, std::string("0"), true));
-    CHECK_FALSE(C::color_wanted(std::nullopt, std::string("false"), true));
-    CHECK(C::color_wanted(std::nullopt, std::nullopt, true));
-    CHECK_FALSE(C::color_wanted(std::nullopt, std::nullopt, false));
+    using std::nullopt;
+    using s = std::string;
+    CHECK(C::color_wanted(s("1"), s("1"), false));  // a truthy FORCE_COLOR wins over NO_COLOR
+    CHECK_FALSE(C::color_wanted(s("1"), s("0"), true));  // a falsy one forces nothing: NO_COLOR decides
+    CHECK(C::color_wanted(s(""), s("1"), false));  // empty NO_COLOR is ignored
+    CHECK(C::color_wanted(nullopt, s(""), false));
+    CHECK(C::color_wanted(nullopt, s("off"), true));  // falsy FORCE_COLOR: the terminal decides
+    CHECK_FALSE(C::color_wanted(nullopt, s("false"), false));
+    CHECK(C::color_wanted(nullopt, nullopt, true));
+    CHECK_FALSE(C::color_wanted(nullopt, nullopt, false));
+    for (const auto& [no, force] : std::vector<std::pair<std::optional<s>, std::optional<s>>>{
+             {s("1"), s("1")}, {s("1"), s("0")}, {nullopt, s("no")}, {s("0"), nullopt}, {s("x"), s("")}}) {
+      env_map env;
+      if (no) env["NO_COLOR"] = *no;
+      if (force) env["FORCE_COLOR"] = *force;
+      auto c = lg::config::from_environment(lookup_in(env));
+      CHECK(c.color == runtime::color_enabled(no, force, ::isatty(2) == 1));  // logs and error display agree
+    }
   }
 }
 

@@ -1233,30 +1233,35 @@ struct display_options {
   bool show_code = false;  ///< "error[env.bad_line]: ..." instead of "error: ..."
 };
 
-/// The colour decision, from the caller's values: FORCE_COLOR set and truthy (an empty value counts as
-/// true; "0", "false", "no", "off" are false) forces colour on, set and falsy forces it off; otherwise a
-/// non-empty NO_COLOR turns it off; otherwise colour follows whether the output is a terminal.
-/// Pass std::nullopt for an unset variable.
+/// The one colour decision of every runtime module (error display and runtime.log), from the caller's values;
+/// pass std::nullopt for an unset variable. It is Bun 1.4.5's rule (checked against `Bun.enableANSIColors`):
+///  1. FORCE_COLOR set and not falsy forces colour on, even over NO_COLOR; an empty value counts as on.
+///     Falsy is an integer zero ("0", "00", "+0", "-0") or "false"/"off"/"no" in any case; a falsy
+///     FORCE_COLOR forces nothing (it is as if unset), so a terminal still gets colour.
+///  2. Otherwise NO_COLOR set, non-empty and not "0"/"false"/"off"/"no" (any case) turns colour off.
+///  3. Otherwise colour follows whether the output is a terminal.
 inline bool color_enabled(std::optional<std::string_view> no_color, std::optional<std::string_view> force_color,
                           bool is_tty) noexcept {
+  auto ieq = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      char c = a[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != b[i]) return false;
+    }
+    return true;
+  };
+  auto false_word = [&](std::string_view v) { return ieq(v, "false") || ieq(v, "off") || ieq(v, "no"); };
   if (force_color) {
     std::string_view v = *force_color;
-    auto ieq = [](std::string_view a, std::string_view b) {
-      if (a.size() != b.size()) return false;
-      for (std::size_t i = 0; i < a.size(); ++i) {
-        char c = a[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != b[i]) return false;
-      }
-      return true;
-    };
-    return !(v == "0" || ieq(v, "false") || ieq(v, "no") || ieq(v, "off"));
+    std::string_view digits = v;
+    if (!digits.empty() && (digits.front() == '+' || digits.front() == '-')) digits.remove_prefix(1);
+    const bool zero = !digits.empty() && digits.find_first_not_of('0') == std::string_view::npos;
+    if (!(zero || false_word(v))) return true;
   }
-  if (no_color && !no_color->empty()) return false;
+  if (no_color && !no_color->empty() && *no_color != "0" && !false_word(*no_color)) return false;
   return is_tty;
 }
-
-
 
 /// The human form of an error, ending in a newline:
 ///   error: message

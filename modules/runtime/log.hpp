@@ -254,13 +254,10 @@ struct config {
     return c;
   }
 
-  /// The colour decision every runtime module shares: NO_COLOR (non-empty) wins, then FORCE_COLOR
-  /// (empty or truthy forces on; "0"/"false" forces off), then whether the stream is a terminal.
+  /// Exactly runtime::color_enabled (one rule for logs and error display; see there).
   static bool color_wanted(const std::optional<std::string>& no_color, const std::optional<std::string>& force_color,
                            bool is_tty) noexcept {
-    if (no_color && !no_color->empty()) return false;
-    if (force_color) return !(*force_color == "0" || *force_color == "false");
-    return is_tty;
+    return ::runtime::color_enabled(no_color, force_color, is_tty);
   }
 };
 
