@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -49,6 +50,13 @@ struct counted {
 std::string to_string(const counted& c) {
   ++*c.count;
   return "counted";
+}
+
+// An argument whose to_string() logs: formatting runs without the log's lock, so this must not deadlock.
+struct chatty {};
+std::string to_string(const chatty&) {
+  lg::info("inside to_string");
+  return "chatty";
 }
 
 using env_map = std::map<std::string, std::string, std::less<>>;
@@ -271,6 +279,44 @@ TEST_CASE("runtime::log::config::from_environment") {
       CHECK(c.color == runtime::color_enabled(no, force, ::isatty(2) == 1));  // logs and error display agree
     }
   }
+}
+
+TEST_CASE("runtime::log re-entrancy") {
+  std::vector<std::string> lines;
+  lg::config c;
+  c.levels = *lg::filter::parse("info");
+  c.timestamps = false;
+  SUBCASE("a sink that logs does not deadlock: its own records are dropped") {
+    c.output = [&](lg::level, std::string_view line) {
+      lines.emplace_back(line);
+      lg::error("from the sink");  // the log's lock is held here: this record is dropped
+      CHECK_FALSE(lg::enabled(lg::level::error));
+      lg::span inner(lg::level::error, "x", "inner span");
+    };
+    lg::configure(c);
+    lg::info("outer");
+    lg::info("second");
+    CHECK(lines == std::vector<std::string>{"INFO  outer\n", "INFO  second\n"});
+  }
+  SUBCASE("an argument's to_string() may log: it runs before the lock is taken") {
+    c.output = [&](lg::level, std::string_view line) { lines.emplace_back(line); };
+    lg::configure(c);
+    lg::info("value {}", chatty{});
+    CHECK(lines == std::vector<std::string>{"INFO  inside to_string\n", "INFO  value chatty\n"});
+  }
+  SUBCASE("a sink that throws leaves logging usable") {
+    bool fail = true;
+    c.output = [&](lg::level, std::string_view line) {
+      if (fail) throw std::runtime_error("sink failed");
+      lines.emplace_back(line);
+    };
+    lg::configure(c);
+    CHECK_THROWS(lg::info("lost"));
+    fail = false;
+    lg::info("kept");
+    CHECK(lines == std::vector<std::string>{"INFO  kept\n"});
+  }
+  lg::configure(lg::config{});
 }
 
 TEST_CASE("runtime::log threads") {

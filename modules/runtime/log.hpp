@@ -324,33 +324,57 @@ inline void write_all(int fd, std::string_view s) noexcept {
   }
 }
 
-// Builds the line for one record and hands it to the sink; the caller holds the state's mutex.
-inline void emit_locked(state& s, level l, std::string_view target, std::string_view msg,
-                        const std::optional<double>& elapsed_ms) {
+// What shapes a line, copied out of the configuration under the mutex so the line is built without it.
+struct line_shape {
+  format format_;
+  bool color;
+  bool timestamps;
+};
+
+// True while this thread is inside the output step (a user sink or the stderr write) and so holds the
+// mutex: a record it makes there is dropped instead of deadlocking on the non-recursive mutex.
+inline bool& in_output() noexcept {
+  static thread_local bool inside = false;
+  return inside;
+}
+
+// The shape for a record at `l` for `target`, or nullopt when the filter drops it (or it comes from inside a
+// sink). Runs no user code under the mutex.
+inline std::optional<line_shape> admit(level l, std::string_view target, bool filtered = true) {
+  if (in_output()) return std::nullopt;
+  auto& s = global();
+  std::lock_guard lock(s.mu);
+  if (filtered && l > s.cfg.levels.for_target(target)) return std::nullopt;
+  return line_shape{s.cfg.format_, s.cfg.color, s.cfg.timestamps};
+}
+
+// Builds one record's line, newline included. Takes no lock and runs no user code.
+inline std::string make_line(const line_shape& shape, level l, std::string_view target, std::string_view msg,
+                             const std::optional<double>& elapsed_ms) {
   std::string line;
   line.reserve(msg.size() + 64);
-  if (s.cfg.format_ == format::json) {
+  if (shape.format_ == format::json) {
     nlohmann::json j;
     std::string ts;
     append_timestamp(ts);
-    if (s.cfg.timestamps) j["ts"] = ts;
+    if (shape.timestamps) j["ts"] = ts;
     j["level"] = std::string(to_string(l));
     if (!target.empty()) j["target"] = std::string(target);
     j["msg"] = std::string(msg);
     if (elapsed_ms) j["elapsed_ms"] = *elapsed_ms;
     line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
-    if (s.cfg.timestamps) {
-      if (s.cfg.color) line += "\x1b[2m";
+    if (shape.timestamps) {
+      if (shape.color) line += "\x1b[2m";
       append_timestamp(line);
-      if (s.cfg.color) line += "\x1b[0m";
+      if (shape.color) line += "\x1b[0m";
       line += ' ';
     }
-    if (s.cfg.color) line += level_color(l);
+    if (shape.color) line += level_color(l);
     std::string_view name = to_string(l);
     for (char c : name) line += static_cast<char>(c - 'a' + 'A');
     if (name.size() == 4) line += ' ';
-    if (s.cfg.color) line += "\x1b[0m";
+    if (shape.color) line += "\x1b[0m";
     line += ' ';
     if (!target.empty()) {
       line += target;
@@ -359,8 +383,25 @@ inline void emit_locked(state& s, level l, std::string_view target, std::string_
     line += msg;
   }
   line += '\n';
+  return line;
+}
+
+// Hands a finished line to the sink (or stderr). The mutex keeps records whole and in one order, and
+// serialises calls into a sink that is not thread-safe; in_output() marks the thread meanwhile.
+inline void output(level l, std::string_view line) {
+  auto& s = global();
+  std::lock_guard lock(s.mu);
+  struct mark {
+    mark() noexcept { in_output() = true; }
+    ~mark() { in_output() = false; }  // also when the sink throws
+  } m;
   if (s.cfg.output) s.cfg.output(l, line);
   else write_all(2, line);
+}
+
+inline void emit(const line_shape& shape, level l, std::string_view target, std::string_view msg,
+                 const std::optional<double>& elapsed_ms) {
+  output(l, make_line(shape, l, target, msg, elapsed_ms));
 }
 
 }  // namespace runtime::inline v1::log::detail
@@ -384,10 +425,10 @@ void init_from_environment(Lookup&& lookup, sink output = {}) {
   config c = config::from_environment(std::forward<Lookup>(lookup), &warnings);
   c.output = std::move(output);
   configure(std::move(c));
-  auto& s = detail::global();
   for (const auto& w : warnings) {
-    std::lock_guard lock(s.mu);
-    detail::emit_locked(s, level::warn, "runtime.log", w, std::nullopt);
+    // Unfiltered: a level set to error must not hide that the setting itself was ignored.
+    if (auto shape = detail::admit(level::warn, "runtime.log", false))
+      detail::emit(*shape, level::warn, "runtime.log", w, std::nullopt);
   }
 }
 
@@ -396,24 +437,24 @@ inline bool maybe_enabled(level l) noexcept {
   return static_cast<std::uint8_t>(l) <= detail::max_level().load(std::memory_order_relaxed);
 }
 
-/// Whether a record at `l` for `target` would be written.
+/// Whether a record at `l` for `target` would be written (false inside a sink: see write()).
 inline bool enabled(level l, std::string_view target = {}) {
   if (!maybe_enabled(l) || l == level::off) return false;
-  auto& s = detail::global();
-  std::lock_guard lock(s.mu);
-  return l <= s.cfg.levels.for_target(target);
+  return detail::admit(l, target).has_value();
 }
 
 /// Writes one record: `fmt` with each "{}" replaced by the next argument. Formats nothing when disabled.
+/// Arguments are formatted (an argument's to_string() runs) without the log's lock held, so they may log.
+/// A record made by a sink while it writes a record (the same thread, re-entrantly) is dropped: the sink
+/// is in the middle of a line and holds the log's lock. A sink must not call configure().
 template <class... Args>
 void write(level l, std::string_view target, std::string_view fmt, const Args&... args) {
   if (!maybe_enabled(l) || l == level::off) return;
-  auto& s = detail::global();
-  std::lock_guard lock(s.mu);
-  if (l > s.cfg.levels.for_target(target)) return;
+  auto shape = detail::admit(l, target);
+  if (!shape) return;
   std::string msg;
   detail::vformat(msg, fmt, args...);
-  detail::emit_locked(s, l, target, msg, std::nullopt);
+  detail::emit(*shape, l, target, msg, std::nullopt);
 }
 
 /// A named log target ("runtime.env"); the usual way a module logs: `constexpr log::target lg{"app.db"};
@@ -452,15 +493,14 @@ class span {
     if (!on_) return 0;
     on_ = false;
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
-    auto& s = detail::global();
-    std::lock_guard lock(s.mu);
-    if (level_ > s.cfg.levels.for_target(target_)) return ms;
+    auto shape = detail::admit(level_, target_);
+    if (!shape) return ms;
     std::string msg = name_;
-    if (s.cfg.format_ == format::text) {
+    if (shape->format_ == format::text) {
       msg += " took ";
       detail::vformat(msg, "{}ms", static_cast<double>(static_cast<long long>(ms * 1000)) / 1000.0);
     }
-    detail::emit_locked(s, level_, target_, msg, ms);
+    detail::emit(*shape, level_, target_, msg, ms);
     return ms;
   }
 
