@@ -161,11 +161,19 @@ struct filter {
     return m;
   }
 
-  /// Parses `spec`; on a malformed directive returns nullopt and, if `why` is given, says which.
+  /// Parses `spec`; on a malformed directive returns nullopt and, if `why` is given, says which one (its
+  /// 1-based position in the comma-separated list) and what is wrong with it. `why` never quotes `spec`:
+  /// the spec usually comes from the environment, and no log line may carry an environment value.
   static std::optional<filter> parse(std::string_view spec, std::string* why = nullptr) {
     filter f;
     std::size_t pos = 0;
+    std::size_t index = 0;
+    auto reject = [&](std::string_view problem) {
+      if (why) *why = "directive " + std::to_string(index) + " " + std::string(problem);
+      return std::nullopt;
+    };
     while (pos <= spec.size()) {
+      ++index;
       std::size_t comma = spec.find(',', pos);
       if (comma == std::string_view::npos) comma = spec.size();
       std::string_view item = spec.substr(pos, comma - pos);
@@ -186,22 +194,15 @@ struct filter {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
                    c == '_' || c == '-' || c == ':';
           });
-          if (!ident) {
-            if (why) *why = "invalid directive \"" + std::string(item) + "\"";
-            return std::nullopt;
-          }
+          if (!ident)
+            return reject("is neither a level nor a target name (letters, digits, '.', '_', '-', ':')");
           f.directives.emplace_back(std::string(item), level::trace);
         }
       } else {
         std::string_view target = item.substr(0, eq), lv = item.substr(eq + 1);
         auto l = parse_level(lv);
-        if (target.empty() || !l) {
-          if (why)
-            *why = target.empty() ? "empty target in \"" + std::string(item) + "\""
-                                  : "unknown level \"" + std::string(lv) + "\" for target \"" + std::string(target) +
-                                        "\" (expected off, error, warn, info, debug or trace)";
-          return std::nullopt;
-        }
+        if (target.empty()) return reject("has an empty target before '='");
+        if (!l) return reject("has an unknown level after '=' (expected off, error, warn, info, debug or trace)");
         f.directives.emplace_back(std::string(target), *l);
       }
       if (comma == spec.size()) break;
@@ -228,7 +229,8 @@ struct config {
 
   /// Reads RUNTIME_LOG, RUNTIME_LOG_FORMAT, NO_COLOR, FORCE_COLOR through `lookup` (a callable
   /// `(std::string_view) -> std::optional<std::string>`-like, e.g. a runtime::environment) and whether
-  /// stderr is a terminal. Bad values are reported in `warnings` and fall back to the defaults.
+  /// stderr is a terminal. Bad values are reported in `warnings` (by variable name and problem, never
+  /// the value) and fall back to the defaults.
   template <class Lookup>
   static config from_environment(Lookup&& lookup, std::vector<std::string>* warnings = nullptr) {
     config c;
@@ -248,7 +250,7 @@ struct config {
     if (auto fmt = get("RUNTIME_LOG_FORMAT")) {
       if (*fmt == "json") c.format_ = format::json;
       else if (*fmt == "text" || fmt->empty()) c.format_ = format::text;
-      else if (warnings) warnings->push_back("ignoring RUNTIME_LOG_FORMAT=\"" + *fmt + "\" (expected text or json)");
+      else if (warnings) warnings->push_back("ignoring RUNTIME_LOG_FORMAT: expected text or json; using text");
     }
     c.color = color_wanted(get("NO_COLOR"), get("FORCE_COLOR"), ::isatty(2) == 1);
     return c;
@@ -324,6 +326,32 @@ inline void write_all(int fd, std::string_view s) noexcept {
   }
 }
 
+// Appends `s` with every C0 control character and DEL escaped (\n, \r, \t, else \xHH), so a message can
+// neither forge a second log line nor send a terminal escape sequence. Bytes >= 0x80 pass through untouched,
+// which keeps UTF-8 readable.
+inline void append_escaped(std::string& out, std::string_view s) {
+  auto is_control = [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  };
+  while (!s.empty()) {
+    auto run = static_cast<std::size_t>(std::find_if(s.begin(), s.end(), is_control) - s.begin());
+    out.append(s.data(), run);
+    if (run == s.size()) return;
+    auto u = static_cast<unsigned char>(s[run]);
+    switch (u) {
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {
+        const char esc[4] = {'\\', 'x', "0123456789abcdef"[u >> 4], "0123456789abcdef"[u & 0xf]};
+        out.append(esc, 4);
+      }
+    }
+    s.remove_prefix(run + 1);
+  }
+}
+
 // What shapes a line, copied out of the configuration under the mutex so the line is built without it.
 struct line_shape {
   format format_;
@@ -377,10 +405,10 @@ inline std::string make_line(const line_shape& shape, level l, std::string_view 
     if (shape.color) line += "\x1b[0m";
     line += ' ';
     if (!target.empty()) {
-      line += target;
+      append_escaped(line, target);
       line += ": ";
     }
-    line += msg;
+    append_escaped(line, msg);
   }
   line += '\n';
   return line;
@@ -447,6 +475,7 @@ inline bool enabled(level l, std::string_view target = {}) {
 /// Arguments are formatted (an argument's to_string() runs) without the log's lock held, so they may log.
 /// A record made by a sink while it writes a record (the same thread, re-entrantly) is dropped: the sink
 /// is in the middle of a line and holds the log's lock. A sink must not call configure().
+/// In text format, control characters in `target` and the message are escaped (\n, \x1b, ...).
 template <class... Args>
 void write(level l, std::string_view target, std::string_view fmt, const Args&... args) {
   if (!maybe_enabled(l) || l == level::off) return;
