@@ -225,6 +225,17 @@ TEST_CASE("runtime::log::span") {
     CHECK(j["msg"] == "stage");
     CHECK(j["elapsed_ms"].is_number());
   }
+  SUBCASE("a temporary string may name the target") {
+    lg::configure(make("debug", lg::format::text, cap));
+    {
+      const std::string name = "runtime.a.target.name.longer.than.sso";
+      lg::span s(lg::level::debug, name + ".x", "work");
+      std::string reuse(name.size() + 2, 'z');  // same size: the allocator hands back the temporary's block
+      CHECK(reuse.size() == name.size() + 2);
+    }
+    REQUIRE(cap.lines.size() == 1);
+    CHECK(cap.lines[0].rfind("DEBUG runtime.a.target.name.longer.than.sso.x: work took ", 0) == 0);
+  }
   SUBCASE("a disabled span writes nothing") {
     lg::configure(make("info", lg::format::text, cap));
     { lg::span s("quiet"); }

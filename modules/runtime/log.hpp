@@ -505,12 +505,16 @@ template <class... A> void debug(std::string_view f, const A&... a) { write(leve
 template <class... A> void trace(std::string_view f, const A&... a) { write(level::trace, {}, f, a...); }
 
 /// A scoped span: when it ends it writes "<name> took <ms>ms" (JSON: "elapsed_ms") at its level. A span
-/// whose level is disabled when it starts reads no clock.
+/// whose level is disabled when it starts reads no clock and copies nothing. The target is copied, so a
+/// temporary string may name it.
 class span {
  public:
   span(level l, std::string_view target, std::string name)
-      : level_(l), target_(target), name_(std::move(name)), on_(log::enabled(l, target)) {
-    if (on_) start_ = std::chrono::steady_clock::now();
+      : level_(l), name_(std::move(name)), on_(log::enabled(l, target)) {
+    if (on_) {
+      target_.assign(target);  // only an enabled span keeps it (short names fit the string's own buffer)
+      start_ = std::chrono::steady_clock::now();
+    }
   }
   explicit span(std::string name) : span(level::debug, {}, std::move(name)) {}
   span(const span&) = delete;
@@ -535,7 +539,7 @@ class span {
 
  private:
   level level_;
-  std::string_view target_;
+  std::string target_;
   std::string name_;
   bool on_;
   std::chrono::steady_clock::time_point start_{};
