@@ -268,9 +268,19 @@ template <std::size_t N>
 struct fixed_text {
   char data[N] = {};
   std::atomic<std::size_t> size{0};
+  /// Copies `s`, cut to N bytes; a cut never splits a UTF-8 sequence (it backs up to the start of the
+  /// character the cut would split), so valid UTF-8 stays valid.
   // async-signal-safe
   void set(std::string_view s) noexcept {
     std::size_t n = s.size() < N ? s.size() : N;
+    if (n < s.size()) {
+      // s[n] is the first byte left out: while it continues a sequence, that sequence started before the cut.
+      std::size_t back = 0;
+      while (n > 0 && back < 3 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80) {
+        --n;
+        ++back;
+      }
+    }
     size.store(0, std::memory_order_release);
     std::memcpy(data, s.data(), n);
     size.store(n, std::memory_order_release);
@@ -376,24 +386,69 @@ struct sink {
     while (k > 0) put(t[--k]);
     return *this;
   }
-  /// A JSON string literal; bytes >= 0x80 pass through (the slots hold what the program gave them).
-  // async-signal-safe
+  /// A JSON string literal that is valid UTF-8 whatever `s` holds (the slots hold what the program gave
+  /// them): well-formed UTF-8 passes through, and each ill-formed part becomes U+FFFD, one per maximal
+  /// subpart as Unicode recommends (so it matches what most decoders show).
+  // async-signal-safe (no allocation, no lock: a byte loop into the fixed buffer)
   sink& json(std::string_view s) noexcept {
     put('"');
-    for (char c : s) {
-      auto u = static_cast<unsigned char>(c);
-      if (c == '"' || c == '\\') {
-        put('\\').put(c);
-      } else if (c == '\n') {
-        put("\\n");
-      } else if (u < 0x20 || u == 0x7f) {
-        put("\\u00");
-        put("0123456789abcdef"[u >> 4]).put("0123456789abcdef"[u & 0xf]);
+    std::size_t i = 0;
+    while (i < s.size()) {
+      const auto u = static_cast<unsigned char>(s[i]);
+      if (u < 0x80) {
+        const char c = s[i++];
+        if (c == '"' || c == '\\') {
+          put('\\').put(c);
+        } else if (c == '\n') {
+          put("\\n");
+        } else if (u < 0x20 || u == 0x7f) {
+          put("\\u00");
+          put("0123456789abcdef"[u >> 4]).put("0123456789abcdef"[u & 0xf]);
+        } else {
+          put(c);
+        }
+        continue;
+      }
+      const std::size_t len = utf8_valid_prefix(s.substr(i));
+      if (len >= 2 && len == utf8_sequence_length(u)) {
+        put(s.substr(i, len));
+        i += len;
       } else {
-        put(c);
+        put("\\ufffd");
+        i += len == 0 ? 1 : len;  // a bad lead byte alone, or the start of a sequence cut short
       }
     }
     return put('"');
+  }
+
+  /// The length a UTF-8 sequence starting with lead byte `u` must have (0: `u` cannot start one).
+  // async-signal-safe
+  static std::size_t utf8_sequence_length(unsigned char u) noexcept {
+    if (u >= 0xc2 && u <= 0xdf) return 2;
+    if (u >= 0xe0 && u <= 0xef) return 3;
+    if (u >= 0xf0 && u <= 0xf4) return 4;
+    return 0;
+  }
+
+  /// How many bytes at the start of `s` (which begins with a byte >= 0x80) are a well-formed UTF-8 sequence
+  /// or the start of one (Unicode table 3-7: no overlongs, no surrogates, nothing above U+10FFFF).
+  // async-signal-safe
+  static std::size_t utf8_valid_prefix(std::string_view s) noexcept {
+    const auto lead = static_cast<unsigned char>(s[0]);
+    const std::size_t want = utf8_sequence_length(lead);
+    if (want == 0) return 0;
+    // The second byte's range depends on the lead; later bytes are any continuation byte.
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (lead == 0xe0) lo = 0xa0;
+    else if (lead == 0xed) hi = 0x9f;
+    else if (lead == 0xf0) lo = 0x90;
+    else if (lead == 0xf4) hi = 0x8f;
+    std::size_t n = 1;
+    for (; n < want && n < s.size(); ++n) {
+      const auto b = static_cast<unsigned char>(s[n]);
+      if (n == 1 ? (b < lo || b > hi) : (b & 0xc0) != 0x80) break;
+    }
+    return n;
   }
 };
 
