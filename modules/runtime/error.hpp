@@ -322,6 +322,19 @@ struct crash_state {
 inline crash_state crash_globals;
 alignas(64) inline char crash_alt_stack[crash_alt_stack_size];
 
+/// The alternate stack crash::prepare_thread() mapped for this thread, and the one it replaced: release
+/// frees only this mapping (never a stack another library such as ASan set up) and puts `previous` back.
+struct thread_alt_stack {
+  void* mapping = nullptr;  ///< start of the mmap (the guard page); nullptr: none
+  std::size_t mapping_size = 0;
+  stack_t previous{};
+};
+
+inline thread_alt_stack& this_thread_alt_stack() noexcept {
+  static thread_local thread_alt_stack s;
+  return s;
+}
+
 // async-signal-safe
 inline long current_tid() noexcept { return static_cast<long>(::syscall(SYS_gettid)); }
 
@@ -1479,33 +1492,65 @@ inline void set_report_timeout(unsigned seconds) noexcept { detail::crash_global
 
 /// Gives the calling thread its own alternate signal stack (mmap'd with a guard page), so a stack overflow
 /// in a thread other than the one that called install() is reported too. Release it with
-/// release_thread_stack() before the thread ends. \returns false when mmap or sigaltstack failed.
+/// release_thread_stack() before the thread ends. Idempotent: a second call keeps (and re-selects) the
+/// stack the first one made. \returns false when mmap or sigaltstack failed.
 inline bool prepare_thread() noexcept {
+  detail::thread_alt_stack& mine = detail::this_thread_alt_stack();
   const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  void* mem = ::mmap(nullptr, detail::crash_alt_stack_size + page, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  stack_t current{};
+  if (::sigaltstack(nullptr, &current) != 0) return false;
+  if (mine.mapping != nullptr) {
+    void* const sp = static_cast<char*>(mine.mapping) + page;
+    if ((current.ss_flags & SS_DISABLE) == 0 && current.ss_sp == sp) return true;
+    // Someone selected another stack since: ours is still mapped, select it again.
+    stack_t ss{};
+    ss.ss_sp = sp;
+    ss.ss_size = detail::crash_alt_stack_size;
+    return ::sigaltstack(&ss, nullptr) == 0;
+  }
+  const std::size_t size = detail::crash_alt_stack_size + page;
+  void* mem = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (mem == MAP_FAILED) return false;
   ::mprotect(mem, page, PROT_NONE);  // guard page below the stack
   stack_t ss{};
   ss.ss_sp = static_cast<char*>(mem) + page;
   ss.ss_size = detail::crash_alt_stack_size;
   if (::sigaltstack(&ss, nullptr) != 0) {
-    ::munmap(mem, detail::crash_alt_stack_size + page);
+    ::munmap(mem, size);
     return false;
   }
+  mine.mapping = mem;
+  mine.mapping_size = size;
+  mine.previous = current;
   return true;
 }
 
-/// Disables and unmaps the calling thread's stack from prepare_thread() (no effect on the static one).
+/// Frees the calling thread's stack from prepare_thread(), if it made one, and puts back the alternate stack
+/// the thread had before (or none). A stack prepare_thread() did not make (the static one of install(), one
+/// from ASan or another library) is never disabled or freed.
 inline void release_thread_stack() noexcept {
-  stack_t old{};
-  if (::sigaltstack(nullptr, &old) != 0 || (old.ss_flags & SS_DISABLE) != 0) return;
-  if (old.ss_sp == detail::crash_alt_stack) return;
-  stack_t off{};
-  off.ss_flags = SS_DISABLE;
-  if (::sigaltstack(&off, nullptr) != 0) return;
+  detail::thread_alt_stack& mine = detail::this_thread_alt_stack();
+  if (mine.mapping == nullptr) return;
   const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  ::munmap(static_cast<char*>(old.ss_sp) - page, old.ss_size + page);
+  stack_t current{};
+  if (::sigaltstack(nullptr, &current) != 0) return;
+  if ((current.ss_flags & SS_ONSTACK) != 0) return;  // running on an alternate stack: nothing can go now
+  if ((current.ss_flags & SS_DISABLE) == 0 && current.ss_sp == static_cast<char*>(mine.mapping) + page) {
+    stack_t back = mine.previous;
+    if ((back.ss_flags & SS_DISABLE) != 0 || back.ss_sp == nullptr) {
+      back = stack_t{};
+      back.ss_flags = SS_DISABLE;
+    } else {
+      back.ss_flags = 0;
+    }
+    if (::sigaltstack(&back, nullptr) != 0) {
+      stack_t off{};
+      off.ss_flags = SS_DISABLE;
+      if (::sigaltstack(&off, nullptr) != 0) return;  // still selected: keep it mapped
+    }
+  }
+  ::munmap(mine.mapping, mine.mapping_size);
+  mine = detail::thread_alt_stack{};
 }
 
 /// Ends the process through the crash path with `reason` in the report (a broken invariant, a "panic").
