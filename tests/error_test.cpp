@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 #include <signal.h>
+#include <sys/mman.h>
 #include <cerrno>
 #include <cstdlib>
 #include <optional>
@@ -190,9 +191,20 @@ TEST_CASE("runtime::color_enabled") {
   CHECK(runtime::color_enabled(nullopt, "", false));  // an empty FORCE_COLOR counts as 1
   CHECK(runtime::color_enabled(nullopt, "1", false));
   CHECK(runtime::color_enabled("1", "3", false));  // FORCE_COLOR wins over NO_COLOR
-  CHECK_FALSE(runtime::color_enabled(nullopt, "0", true));
-  CHECK_FALSE(runtime::color_enabled(nullopt, "FALSE", true));
-  CHECK_FALSE(runtime::color_enabled(nullopt, "off", true));
+  // Bun 1.4.5: a falsy FORCE_COLOR (integer zero, false/off/no in any case) forces nothing, neither on nor off.
+  for (std::string_view falsy : {"0", "00", "+0", "-0", "FALSE", "off", "No"}) {
+    CAPTURE(falsy);
+    CHECK(runtime::color_enabled(nullopt, falsy, true));
+    CHECK_FALSE(runtime::color_enabled(nullopt, falsy, false));
+    CHECK_FALSE(runtime::color_enabled("1", falsy, true));  // so NO_COLOR decides
+  }
+  for (std::string_view truthy : {"01", "-1", "0.0", " 0", "abc", "true", "n"}) {
+    CAPTURE(truthy);
+    CHECK(runtime::color_enabled("1", truthy, false));
+  }
+  // NO_COLOR: "0" and false/off/no (any case) do not disable; any other non-empty value does.
+  for (std::string_view off : {"0", "false", "OFF", "no"}) CHECK(runtime::color_enabled(off, nullopt, true));
+  for (std::string_view on : {"00", " ", "true", "N"}) CHECK_FALSE(runtime::color_enabled(on, nullopt, true));
 }
 
 TEST_CASE("runtime::render") {
@@ -331,19 +343,57 @@ TEST_CASE("runtime::crash install") {
     bool prepared = false, enabled = false, released = false;
     std::size_t size = 0;
     std::thread t([&] {
+      // The thread may start with a stack of its own (ASan gives every thread one): release puts it back.
+      stack_t before{}, ss{};
+      sigaltstack(nullptr, &before);
       prepared = runtime::crash::prepare_thread();
-      stack_t ss{};
       sigaltstack(nullptr, &ss);
-      enabled = (ss.ss_flags & SS_DISABLE) == 0;
+      enabled = (ss.ss_flags & SS_DISABLE) == 0 && ss.ss_sp != before.ss_sp;
       size = ss.ss_size;
       runtime::crash::release_thread_stack();
       sigaltstack(nullptr, &ss);
-      released = (ss.ss_flags & SS_DISABLE) != 0;
+      released = (before.ss_flags & SS_DISABLE) != 0 ? (ss.ss_flags & SS_DISABLE) != 0
+                                                     : (ss.ss_flags & SS_DISABLE) == 0 && ss.ss_sp == before.ss_sp;
     });
     t.join();
     CHECK(prepared);
     CHECK(enabled);
     CHECK(size >= 64 * 1024);
     CHECK(released);
+  }
+  SUBCASE("prepare_thread is idempotent, and release frees only its own stack") {
+    bool set_up = false, same = false, second_ok = false, foreign_kept = false, foreign_restored = false;
+    std::thread t([&] {
+      // Another library's alternate stack, set before prepare_thread and after release.
+      const std::size_t size = 128 * 1024;
+      void* foreign = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (foreign == MAP_FAILED) return;
+      stack_t theirs{};
+      theirs.ss_sp = foreign;
+      theirs.ss_size = size;
+      set_up = sigaltstack(&theirs, nullptr) == 0 && runtime::crash::prepare_thread();
+      if (!set_up) return;
+      stack_t first{}, second{}, now{};
+      sigaltstack(nullptr, &first);
+      second_ok = runtime::crash::prepare_thread();
+      sigaltstack(nullptr, &second);
+      same = first.ss_sp == second.ss_sp;
+      runtime::crash::release_thread_stack();  // puts the foreign stack back
+      sigaltstack(nullptr, &now);
+      foreign_restored = (now.ss_flags & SS_DISABLE) == 0 && now.ss_sp == foreign;
+      runtime::crash::release_thread_stack();  // nothing of ours is left: the foreign stack stays
+      sigaltstack(nullptr, &now);
+      foreign_kept = (now.ss_flags & SS_DISABLE) == 0 && now.ss_sp == foreign && now.ss_size == size;
+      stack_t off{};
+      off.ss_flags = SS_DISABLE;
+      sigaltstack(&off, nullptr);
+      munmap(foreign, size);
+    });
+    t.join();
+    REQUIRE(set_up);
+    CHECK(second_ok);
+    CHECK(same);
+    CHECK(foreign_restored);
+    CHECK(foreign_kept);
   }
 }

@@ -268,9 +268,19 @@ template <std::size_t N>
 struct fixed_text {
   char data[N] = {};
   std::atomic<std::size_t> size{0};
+  /// Copies `s`, cut to N bytes; a cut never splits a UTF-8 sequence (it backs up to the start of the
+  /// character the cut would split), so valid UTF-8 stays valid.
   // async-signal-safe
   void set(std::string_view s) noexcept {
     std::size_t n = s.size() < N ? s.size() : N;
+    if (n < s.size()) {
+      // s[n] is the first byte left out: while it continues a sequence, that sequence started before the cut.
+      std::size_t back = 0;
+      while (n > 0 && back < 3 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80) {
+        --n;
+        ++back;
+      }
+    }
     size.store(0, std::memory_order_release);
     std::memcpy(data, s.data(), n);
     size.store(n, std::memory_order_release);
@@ -311,6 +321,19 @@ struct crash_state {
 
 inline crash_state crash_globals;
 alignas(64) inline char crash_alt_stack[crash_alt_stack_size];
+
+/// The alternate stack crash::prepare_thread() mapped for this thread, and the one it replaced: release
+/// frees only this mapping (never a stack another library such as ASan set up) and puts `previous` back.
+struct thread_alt_stack {
+  void* mapping = nullptr;  ///< start of the mmap (the guard page); nullptr: none
+  std::size_t mapping_size = 0;
+  stack_t previous{};
+};
+
+inline thread_alt_stack& this_thread_alt_stack() noexcept {
+  static thread_local thread_alt_stack s;
+  return s;
+}
 
 // async-signal-safe
 inline long current_tid() noexcept { return static_cast<long>(::syscall(SYS_gettid)); }
@@ -376,24 +399,69 @@ struct sink {
     while (k > 0) put(t[--k]);
     return *this;
   }
-  /// A JSON string literal; bytes >= 0x80 pass through (the slots hold what the program gave them).
-  // async-signal-safe
+  /// A JSON string literal that is valid UTF-8 whatever `s` holds (the slots hold what the program gave
+  /// them): well-formed UTF-8 passes through, and each ill-formed part becomes U+FFFD, one per maximal
+  /// subpart as Unicode recommends (so it matches what most decoders show).
+  // async-signal-safe (no allocation, no lock: a byte loop into the fixed buffer)
   sink& json(std::string_view s) noexcept {
     put('"');
-    for (char c : s) {
-      auto u = static_cast<unsigned char>(c);
-      if (c == '"' || c == '\\') {
-        put('\\').put(c);
-      } else if (c == '\n') {
-        put("\\n");
-      } else if (u < 0x20 || u == 0x7f) {
-        put("\\u00");
-        put("0123456789abcdef"[u >> 4]).put("0123456789abcdef"[u & 0xf]);
+    std::size_t i = 0;
+    while (i < s.size()) {
+      const auto u = static_cast<unsigned char>(s[i]);
+      if (u < 0x80) {
+        const char c = s[i++];
+        if (c == '"' || c == '\\') {
+          put('\\').put(c);
+        } else if (c == '\n') {
+          put("\\n");
+        } else if (u < 0x20 || u == 0x7f) {
+          put("\\u00");
+          put("0123456789abcdef"[u >> 4]).put("0123456789abcdef"[u & 0xf]);
+        } else {
+          put(c);
+        }
+        continue;
+      }
+      const std::size_t len = utf8_valid_prefix(s.substr(i));
+      if (len >= 2 && len == utf8_sequence_length(u)) {
+        put(s.substr(i, len));
+        i += len;
       } else {
-        put(c);
+        put("\\ufffd");
+        i += len == 0 ? 1 : len;  // a bad lead byte alone, or the start of a sequence cut short
       }
     }
     return put('"');
+  }
+
+  /// The length a UTF-8 sequence starting with lead byte `u` must have (0: `u` cannot start one).
+  // async-signal-safe
+  static std::size_t utf8_sequence_length(unsigned char u) noexcept {
+    if (u >= 0xc2 && u <= 0xdf) return 2;
+    if (u >= 0xe0 && u <= 0xef) return 3;
+    if (u >= 0xf0 && u <= 0xf4) return 4;
+    return 0;
+  }
+
+  /// How many bytes at the start of `s` (which begins with a byte >= 0x80) are a well-formed UTF-8 sequence
+  /// or the start of one (Unicode table 3-7: no overlongs, no surrogates, nothing above U+10FFFF).
+  // async-signal-safe
+  static std::size_t utf8_valid_prefix(std::string_view s) noexcept {
+    const auto lead = static_cast<unsigned char>(s[0]);
+    const std::size_t want = utf8_sequence_length(lead);
+    if (want == 0) return 0;
+    // The second byte's range depends on the lead; later bytes are any continuation byte.
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (lead == 0xe0) lo = 0xa0;
+    else if (lead == 0xed) hi = 0x9f;
+    else if (lead == 0xf0) lo = 0x90;
+    else if (lead == 0xf4) hi = 0x8f;
+    std::size_t n = 1;
+    for (; n < want && n < s.size(); ++n) {
+      const auto b = static_cast<unsigned char>(s[n]);
+      if (n == 1 ? (b < lo || b > hi) : (b & 0xc0) != 0x80) break;
+    }
+    return n;
   }
 };
 
@@ -1233,30 +1301,35 @@ struct display_options {
   bool show_code = false;  ///< "error[env.bad_line]: ..." instead of "error: ..."
 };
 
-/// The colour decision, from the caller's values: FORCE_COLOR set and truthy (an empty value counts as
-/// true; "0", "false", "no", "off" are false) forces colour on, set and falsy forces it off; otherwise a
-/// non-empty NO_COLOR turns it off; otherwise colour follows whether the output is a terminal.
-/// Pass std::nullopt for an unset variable.
+/// The one colour decision of every runtime module (error display and runtime.log), from the caller's values;
+/// pass std::nullopt for an unset variable. It is Bun 1.4.5's rule (checked against `Bun.enableANSIColors`):
+///  1. FORCE_COLOR set and not falsy forces colour on, even over NO_COLOR; an empty value counts as on.
+///     Falsy is an integer zero ("0", "00", "+0", "-0") or "false"/"off"/"no" in any case; a falsy
+///     FORCE_COLOR forces nothing (it is as if unset), so a terminal still gets colour.
+///  2. Otherwise NO_COLOR set, non-empty and not "0"/"false"/"off"/"no" (any case) turns colour off.
+///  3. Otherwise colour follows whether the output is a terminal.
 inline bool color_enabled(std::optional<std::string_view> no_color, std::optional<std::string_view> force_color,
                           bool is_tty) noexcept {
+  auto ieq = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      char c = a[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != b[i]) return false;
+    }
+    return true;
+  };
+  auto false_word = [&](std::string_view v) { return ieq(v, "false") || ieq(v, "off") || ieq(v, "no"); };
   if (force_color) {
     std::string_view v = *force_color;
-    auto ieq = [](std::string_view a, std::string_view b) {
-      if (a.size() != b.size()) return false;
-      for (std::size_t i = 0; i < a.size(); ++i) {
-        char c = a[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != b[i]) return false;
-      }
-      return true;
-    };
-    return !(v == "0" || ieq(v, "false") || ieq(v, "no") || ieq(v, "off"));
+    std::string_view digits = v;
+    if (!digits.empty() && (digits.front() == '+' || digits.front() == '-')) digits.remove_prefix(1);
+    const bool zero = !digits.empty() && digits.find_first_not_of('0') == std::string_view::npos;
+    if (!(zero || false_word(v))) return true;
   }
-  if (no_color && !no_color->empty()) return false;
+  if (no_color && !no_color->empty() && *no_color != "0" && !false_word(*no_color)) return false;
   return is_tty;
 }
-
-
 
 /// The human form of an error, ending in a newline:
 ///   error: message
@@ -1419,33 +1492,65 @@ inline void set_report_timeout(unsigned seconds) noexcept { detail::crash_global
 
 /// Gives the calling thread its own alternate signal stack (mmap'd with a guard page), so a stack overflow
 /// in a thread other than the one that called install() is reported too. Release it with
-/// release_thread_stack() before the thread ends. \returns false when mmap or sigaltstack failed.
+/// release_thread_stack() before the thread ends. Idempotent: a second call keeps (and re-selects) the
+/// stack the first one made. \returns false when mmap or sigaltstack failed.
 inline bool prepare_thread() noexcept {
+  detail::thread_alt_stack& mine = detail::this_thread_alt_stack();
   const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  void* mem = ::mmap(nullptr, detail::crash_alt_stack_size + page, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  stack_t current{};
+  if (::sigaltstack(nullptr, &current) != 0) return false;
+  if (mine.mapping != nullptr) {
+    void* const sp = static_cast<char*>(mine.mapping) + page;
+    if ((current.ss_flags & SS_DISABLE) == 0 && current.ss_sp == sp) return true;
+    // Someone selected another stack since: ours is still mapped, select it again.
+    stack_t ss{};
+    ss.ss_sp = sp;
+    ss.ss_size = detail::crash_alt_stack_size;
+    return ::sigaltstack(&ss, nullptr) == 0;
+  }
+  const std::size_t size = detail::crash_alt_stack_size + page;
+  void* mem = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (mem == MAP_FAILED) return false;
   ::mprotect(mem, page, PROT_NONE);  // guard page below the stack
   stack_t ss{};
   ss.ss_sp = static_cast<char*>(mem) + page;
   ss.ss_size = detail::crash_alt_stack_size;
   if (::sigaltstack(&ss, nullptr) != 0) {
-    ::munmap(mem, detail::crash_alt_stack_size + page);
+    ::munmap(mem, size);
     return false;
   }
+  mine.mapping = mem;
+  mine.mapping_size = size;
+  mine.previous = current;
   return true;
 }
 
-/// Disables and unmaps the calling thread's stack from prepare_thread() (no effect on the static one).
+/// Frees the calling thread's stack from prepare_thread(), if it made one, and puts back the alternate stack
+/// the thread had before (or none). A stack prepare_thread() did not make (the static one of install(), one
+/// from ASan or another library) is never disabled or freed.
 inline void release_thread_stack() noexcept {
-  stack_t old{};
-  if (::sigaltstack(nullptr, &old) != 0 || (old.ss_flags & SS_DISABLE) != 0) return;
-  if (old.ss_sp == detail::crash_alt_stack) return;
-  stack_t off{};
-  off.ss_flags = SS_DISABLE;
-  if (::sigaltstack(&off, nullptr) != 0) return;
+  detail::thread_alt_stack& mine = detail::this_thread_alt_stack();
+  if (mine.mapping == nullptr) return;
   const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  ::munmap(static_cast<char*>(old.ss_sp) - page, old.ss_size + page);
+  stack_t current{};
+  if (::sigaltstack(nullptr, &current) != 0) return;
+  if ((current.ss_flags & SS_ONSTACK) != 0) return;  // running on an alternate stack: nothing can go now
+  if ((current.ss_flags & SS_DISABLE) == 0 && current.ss_sp == static_cast<char*>(mine.mapping) + page) {
+    stack_t back = mine.previous;
+    if ((back.ss_flags & SS_DISABLE) != 0 || back.ss_sp == nullptr) {
+      back = stack_t{};
+      back.ss_flags = SS_DISABLE;
+    } else {
+      back.ss_flags = 0;
+    }
+    if (::sigaltstack(&back, nullptr) != 0) {
+      stack_t off{};
+      off.ss_flags = SS_DISABLE;
+      if (::sigaltstack(&off, nullptr) != 0) return;  // still selected: keep it mapped
+    }
+  }
+  ::munmap(mine.mapping, mine.mapping_size);
+  mine = detail::thread_alt_stack{};
 }
 
 /// Ends the process through the crash path with `reason` in the report (a broken invariant, a "panic").

@@ -10,6 +10,7 @@
 #  include <cerrno>
 #  include <charconv>
 #  include <chrono>
+#  include <cstddef>
 #  include <cstdint>
 #  include <ctime>
 #  include <functional>
@@ -45,6 +46,12 @@ void append_arg(std::string& out, const T& v) {
     out += v ? "true" : "false";
   } else if constexpr (std::is_same_v<T, char>) {
     out += v;
+  } else if constexpr (std::is_same_v<T, std::nullptr_t>) {
+    out += "(null)";
+  } else if constexpr (std::is_same_v<T, const char*> || std::is_same_v<T, char*>) {
+    // A C string is often straight from getenv() or a C API and may be null; string_view(nullptr) is UB.
+    if (v == nullptr) out += "(null)";
+    else out += std::string_view(v);
   } else if constexpr (string_like<T>) {
     out += std::string_view(v);
   } else if constexpr (std::is_arithmetic_v<T>) {
@@ -154,11 +161,19 @@ struct filter {
     return m;
   }
 
-  /// Parses `spec`; on a malformed directive returns nullopt and, if `why` is given, says which.
+  /// Parses `spec`; on a malformed directive returns nullopt and, if `why` is given, says which one (its
+  /// 1-based position in the comma-separated list) and what is wrong with it. `why` never quotes `spec`:
+  /// the spec usually comes from the environment, and no log line may carry an environment value.
   static std::optional<filter> parse(std::string_view spec, std::string* why = nullptr) {
     filter f;
     std::size_t pos = 0;
+    std::size_t index = 0;
+    auto reject = [&](std::string_view problem) {
+      if (why) *why = "directive " + std::to_string(index) + " " + std::string(problem);
+      return std::nullopt;
+    };
     while (pos <= spec.size()) {
+      ++index;
       std::size_t comma = spec.find(',', pos);
       if (comma == std::string_view::npos) comma = spec.size();
       std::string_view item = spec.substr(pos, comma - pos);
@@ -179,22 +194,15 @@ struct filter {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
                    c == '_' || c == '-' || c == ':';
           });
-          if (!ident) {
-            if (why) *why = "invalid directive \"" + std::string(item) + "\"";
-            return std::nullopt;
-          }
+          if (!ident)
+            return reject("is neither a level nor a target name (letters, digits, '.', '_', '-', ':')");
           f.directives.emplace_back(std::string(item), level::trace);
         }
       } else {
         std::string_view target = item.substr(0, eq), lv = item.substr(eq + 1);
         auto l = parse_level(lv);
-        if (target.empty() || !l) {
-          if (why)
-            *why = target.empty() ? "empty target in \"" + std::string(item) + "\""
-                                  : "unknown level \"" + std::string(lv) + "\" for target \"" + std::string(target) +
-                                        "\" (expected off, error, warn, info, debug or trace)";
-          return std::nullopt;
-        }
+        if (target.empty()) return reject("has an empty target before '='");
+        if (!l) return reject("has an unknown level after '=' (expected off, error, warn, info, debug or trace)");
         f.directives.emplace_back(std::string(target), *l);
       }
       if (comma == spec.size()) break;
@@ -221,7 +229,8 @@ struct config {
 
   /// Reads RUNTIME_LOG, RUNTIME_LOG_FORMAT, NO_COLOR, FORCE_COLOR through `lookup` (a callable
   /// `(std::string_view) -> std::optional<std::string>`-like, e.g. a runtime::environment) and whether
-  /// stderr is a terminal. Bad values are reported in `warnings` and fall back to the defaults.
+  /// stderr is a terminal. Bad values are reported in `warnings` (by variable name and problem, never
+  /// the value) and fall back to the defaults.
   template <class Lookup>
   static config from_environment(Lookup&& lookup, std::vector<std::string>* warnings = nullptr) {
     config c;
@@ -241,19 +250,16 @@ struct config {
     if (auto fmt = get("RUNTIME_LOG_FORMAT")) {
       if (*fmt == "json") c.format_ = format::json;
       else if (*fmt == "text" || fmt->empty()) c.format_ = format::text;
-      else if (warnings) warnings->push_back("ignoring RUNTIME_LOG_FORMAT=\"" + *fmt + "\" (expected text or json)");
+      else if (warnings) warnings->push_back("ignoring RUNTIME_LOG_FORMAT: expected text or json; using text");
     }
     c.color = color_wanted(get("NO_COLOR"), get("FORCE_COLOR"), ::isatty(2) == 1);
     return c;
   }
 
-  /// The colour decision every runtime module shares: NO_COLOR (non-empty) wins, then FORCE_COLOR
-  /// (empty or truthy forces on; "0"/"false" forces off), then whether the stream is a terminal.
+  /// Exactly runtime::color_enabled (one rule for logs and error display; see there).
   static bool color_wanted(const std::optional<std::string>& no_color, const std::optional<std::string>& force_color,
                            bool is_tty) noexcept {
-    if (no_color && !no_color->empty()) return false;
-    if (force_color) return !(*force_color == "0" || *force_color == "false");
-    return is_tty;
+    return ::runtime::color_enabled(no_color, force_color, is_tty);
   }
 };
 
@@ -320,43 +326,110 @@ inline void write_all(int fd, std::string_view s) noexcept {
   }
 }
 
-// Builds the line for one record and hands it to the sink; the caller holds the state's mutex.
-inline void emit_locked(state& s, level l, std::string_view target, std::string_view msg,
-                        const std::optional<double>& elapsed_ms) {
+// Appends `s` with every C0 control character and DEL escaped (\n, \r, \t, else \xHH), so a message can
+// neither forge a second log line nor send a terminal escape sequence. Bytes >= 0x80 pass through untouched,
+// which keeps UTF-8 readable.
+inline void append_escaped(std::string& out, std::string_view s) {
+  auto is_control = [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  };
+  while (!s.empty()) {
+    auto run = static_cast<std::size_t>(std::find_if(s.begin(), s.end(), is_control) - s.begin());
+    out.append(s.data(), run);
+    if (run == s.size()) return;
+    auto u = static_cast<unsigned char>(s[run]);
+    switch (u) {
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {
+        const char esc[4] = {'\\', 'x', "0123456789abcdef"[u >> 4], "0123456789abcdef"[u & 0xf]};
+        out.append(esc, 4);
+      }
+    }
+    s.remove_prefix(run + 1);
+  }
+}
+
+// What shapes a line, copied out of the configuration under the mutex so the line is built without it.
+struct line_shape {
+  format format_;
+  bool color;
+  bool timestamps;
+};
+
+// True while this thread is inside the output step (a user sink or the stderr write) and so holds the
+// mutex: a record it makes there is dropped instead of deadlocking on the non-recursive mutex.
+inline bool& in_output() noexcept {
+  static thread_local bool inside = false;
+  return inside;
+}
+
+// The shape for a record at `l` for `target`, or nullopt when the filter drops it (or it comes from inside a
+// sink). Runs no user code under the mutex.
+inline std::optional<line_shape> admit(level l, std::string_view target, bool filtered = true) {
+  if (in_output()) return std::nullopt;
+  auto& s = global();
+  std::lock_guard lock(s.mu);
+  if (filtered && l > s.cfg.levels.for_target(target)) return std::nullopt;
+  return line_shape{s.cfg.format_, s.cfg.color, s.cfg.timestamps};
+}
+
+// Builds one record's line, newline included. Takes no lock and runs no user code.
+inline std::string make_line(const line_shape& shape, level l, std::string_view target, std::string_view msg,
+                             const std::optional<double>& elapsed_ms) {
   std::string line;
   line.reserve(msg.size() + 64);
-  if (s.cfg.format_ == format::json) {
+  if (shape.format_ == format::json) {
     nlohmann::json j;
     std::string ts;
     append_timestamp(ts);
-    if (s.cfg.timestamps) j["ts"] = ts;
+    if (shape.timestamps) j["ts"] = ts;
     j["level"] = std::string(to_string(l));
     if (!target.empty()) j["target"] = std::string(target);
     j["msg"] = std::string(msg);
     if (elapsed_ms) j["elapsed_ms"] = *elapsed_ms;
     line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
-    if (s.cfg.timestamps) {
-      if (s.cfg.color) line += "\x1b[2m";
+    if (shape.timestamps) {
+      if (shape.color) line += "\x1b[2m";
       append_timestamp(line);
-      if (s.cfg.color) line += "\x1b[0m";
+      if (shape.color) line += "\x1b[0m";
       line += ' ';
     }
-    if (s.cfg.color) line += level_color(l);
+    if (shape.color) line += level_color(l);
     std::string_view name = to_string(l);
     for (char c : name) line += static_cast<char>(c - 'a' + 'A');
     if (name.size() == 4) line += ' ';
-    if (s.cfg.color) line += "\x1b[0m";
+    if (shape.color) line += "\x1b[0m";
     line += ' ';
     if (!target.empty()) {
-      line += target;
+      append_escaped(line, target);
       line += ": ";
     }
-    line += msg;
+    append_escaped(line, msg);
   }
   line += '\n';
+  return line;
+}
+
+// Hands a finished line to the sink (or stderr). The mutex keeps records whole and in one order, and
+// serialises calls into a sink that is not thread-safe; in_output() marks the thread meanwhile.
+inline void output(level l, std::string_view line) {
+  auto& s = global();
+  std::lock_guard lock(s.mu);
+  struct mark {
+    mark() noexcept { in_output() = true; }
+    ~mark() { in_output() = false; }  // also when the sink throws
+  } m;
   if (s.cfg.output) s.cfg.output(l, line);
   else write_all(2, line);
+}
+
+inline void emit(const line_shape& shape, level l, std::string_view target, std::string_view msg,
+                 const std::optional<double>& elapsed_ms) {
+  output(l, make_line(shape, l, target, msg, elapsed_ms));
 }
 
 }  // namespace runtime::inline v1::log::detail
@@ -380,10 +453,10 @@ void init_from_environment(Lookup&& lookup, sink output = {}) {
   config c = config::from_environment(std::forward<Lookup>(lookup), &warnings);
   c.output = std::move(output);
   configure(std::move(c));
-  auto& s = detail::global();
   for (const auto& w : warnings) {
-    std::lock_guard lock(s.mu);
-    detail::emit_locked(s, level::warn, "runtime.log", w, std::nullopt);
+    // Unfiltered: a level set to error must not hide that the setting itself was ignored.
+    if (auto shape = detail::admit(level::warn, "runtime.log", false))
+      detail::emit(*shape, level::warn, "runtime.log", w, std::nullopt);
   }
 }
 
@@ -392,24 +465,25 @@ inline bool maybe_enabled(level l) noexcept {
   return static_cast<std::uint8_t>(l) <= detail::max_level().load(std::memory_order_relaxed);
 }
 
-/// Whether a record at `l` for `target` would be written.
+/// Whether a record at `l` for `target` would be written (false inside a sink: see write()).
 inline bool enabled(level l, std::string_view target = {}) {
   if (!maybe_enabled(l) || l == level::off) return false;
-  auto& s = detail::global();
-  std::lock_guard lock(s.mu);
-  return l <= s.cfg.levels.for_target(target);
+  return detail::admit(l, target).has_value();
 }
 
 /// Writes one record: `fmt` with each "{}" replaced by the next argument. Formats nothing when disabled.
+/// Arguments are formatted (an argument's to_string() runs) without the log's lock held, so they may log.
+/// A record made by a sink while it writes a record (the same thread, re-entrantly) is dropped: the sink
+/// is in the middle of a line and holds the log's lock. A sink must not call configure().
+/// In text format, control characters in `target` and the message are escaped (\n, \x1b, ...).
 template <class... Args>
 void write(level l, std::string_view target, std::string_view fmt, const Args&... args) {
   if (!maybe_enabled(l) || l == level::off) return;
-  auto& s = detail::global();
-  std::lock_guard lock(s.mu);
-  if (l > s.cfg.levels.for_target(target)) return;
+  auto shape = detail::admit(l, target);
+  if (!shape) return;
   std::string msg;
   detail::vformat(msg, fmt, args...);
-  detail::emit_locked(s, l, target, msg, std::nullopt);
+  detail::emit(*shape, l, target, msg, std::nullopt);
 }
 
 /// A named log target ("runtime.env"); the usual way a module logs: `constexpr log::target lg{"app.db"};
@@ -431,12 +505,16 @@ template <class... A> void debug(std::string_view f, const A&... a) { write(leve
 template <class... A> void trace(std::string_view f, const A&... a) { write(level::trace, {}, f, a...); }
 
 /// A scoped span: when it ends it writes "<name> took <ms>ms" (JSON: "elapsed_ms") at its level. A span
-/// whose level is disabled when it starts reads no clock.
+/// whose level is disabled when it starts reads no clock and copies nothing. The target is copied, so a
+/// temporary string may name it.
 class span {
  public:
   span(level l, std::string_view target, std::string name)
-      : level_(l), target_(target), name_(std::move(name)), on_(log::enabled(l, target)) {
-    if (on_) start_ = std::chrono::steady_clock::now();
+      : level_(l), name_(std::move(name)), on_(log::enabled(l, target)) {
+    if (on_) {
+      target_.assign(target);  // only an enabled span keeps it (short names fit the string's own buffer)
+      start_ = std::chrono::steady_clock::now();
+    }
   }
   explicit span(std::string name) : span(level::debug, {}, std::move(name)) {}
   span(const span&) = delete;
@@ -448,21 +526,20 @@ class span {
     if (!on_) return 0;
     on_ = false;
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
-    auto& s = detail::global();
-    std::lock_guard lock(s.mu);
-    if (level_ > s.cfg.levels.for_target(target_)) return ms;
+    auto shape = detail::admit(level_, target_);
+    if (!shape) return ms;
     std::string msg = name_;
-    if (s.cfg.format_ == format::text) {
+    if (shape->format_ == format::text) {
       msg += " took ";
       detail::vformat(msg, "{}ms", static_cast<double>(static_cast<long long>(ms * 1000)) / 1000.0);
     }
-    detail::emit_locked(s, level_, target_, msg, ms);
+    detail::emit(*shape, level_, target_, msg, ms);
     return ms;
   }
 
  private:
   level level_;
-  std::string_view target_;
+  std::string target_;
   std::string name_;
   bool on_;
   std::chrono::steady_clock::time_point start_{};

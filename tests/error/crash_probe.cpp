@@ -62,6 +62,11 @@ extern "C" void* realloc(void* p, std::size_t n) {
 }
 #endif
 
+// Ill-formed UTF-8 of each kind (stray bytes, a surrogate, overlongs, a cut sequence, above U+10FFFF) around
+// well-formed characters; crash_test.py keeps the same bytes.
+#define PROBE_BAD_UTF8 \
+  "bad \xff\xfe \xed\xa0\x80 \xc0\xaf \xf0\x9f\x98 ok \xe2\x9c\x93 \xf4\x90\x80\x80 \xe0\x80\x80 \xc3"
+
 // Pointers and divisors come from volatile globals so the compiler cannot prove the UB and fold it away.
 volatile std::uintptr_t probe_zero = 0;
 volatile int probe_int_zero = 0;
@@ -128,9 +133,15 @@ int main(int argc, char** argv) {
   runtime::crash::set_features("feature_one,feature_two");
   runtime::crash::set_facts("probe-ci", "");
   if (argc > 2) runtime::crash::set_report_dir(argv[2]);
+  if (mode == "json-utf8") {
+    // The slots take whatever bytes the program gives: ill-formed UTF-8, and a command cut by the 128-byte
+    // slot in the middle of a two-byte character. The crash file must still be valid UTF-8 JSON.
+    runtime::crash::set_command(std::string(127, 'a') + "\xc3\xa9");
+    runtime::crash::set_facts(PROBE_BAD_UTF8, "");
+  }
   if (mode != "uninstalled") runtime::crash::install();
 
-  if (mode == "segv" || mode == "uninstalled") probe_null_deref();
+  if (mode == "segv" || mode == "uninstalled" || mode == "json-utf8") probe_null_deref();
   else if (mode == "bus") probe_bus_error();
   else if (mode == "fpe") std::printf("%d\n", probe_divide_by_zero());
   else if (mode == "ill") probe_illegal_instruction();

@@ -10,6 +10,8 @@ import json, os, re, resource, signal, subprocess, sys, tempfile
 HEADER = "==================== crash report ===================="
 FOOTER = "================= end of crash report ================="
 SECRET = "s3cr3t-env-v4lue"
+# crash_probe.cpp's PROBE_BAD_UTF8
+BAD_UTF8 = b"bad \xff\xfe \xed\xa0\x80 \xc0\xaf \xf0\x9f\x98 ok \xe2\x9c\x93 \xf4\x90\x80\x80 \xe0\x80\x80 \xc3"
 
 # mode -> (signal, strings the report must contain)
 CASES = {
@@ -32,6 +34,8 @@ CASES = {
     "two-threads": (signal.SIGSEGV, ["SIGSEGV", "(not the main thread)", "probe_null_deref"]),
     "handler-crash": (signal.SIGSEGV, ["SIGSEGV", "crash handler: crashed while reporting (SIGSEGV)"]),
     "json": (signal.SIGSEGV, ["crash report file: "]),
+    # ill-formed UTF-8 in the slots and a command cut mid-character: the crash file is still valid UTF-8 JSON
+    "json-utf8": (signal.SIGSEGV, ["crash report file: ", "command: " + "a" * 127 + "\n"]),
     "uninstalled": (signal.SIGSEGV, []),
     "stuck-stderr": (signal.SIGSEGV, []),
     # crash_probe linked -static-pie: no dladdr, so frames carry (/proc/self/exe+offset) for addr2line
@@ -52,7 +56,7 @@ def main():
     want_sig, needles = CASES[mode]
     tmp = tempfile.mkdtemp(prefix="crash_test_")
     args = [probe, "segv" if mode in ("json", "static-segv") else mode]
-    if mode == "json":
+    if mode in ("json", "json-utf8"):
         args.append(tmp)
     env = dict(os.environ, CRASH_PROBE_SECRET=SECRET)
     try:
@@ -79,6 +83,8 @@ def main():
         if err.count(FOOTER) != want_footer:
             fails.append(f"want {want_footer} report footer(s), got {err.count(FOOTER)}")
         common = COMMON if mode != "handler-crash" else COMMON[:3]
+        if mode == "json-utf8":
+            common = [c for c in common if not c.startswith(("ci:", "command:"))]
         for s in common + needles:
             if s not in err:
                 fails.append(f"missing {s!r}")
@@ -91,6 +97,24 @@ def main():
         names = subprocess.run(["addr2line", "-f", "-e", probe, *offsets], capture_output=True, text=True).stdout
         if "probe_null_deref" not in names:
             fails.append(f"addr2line on the report's offsets does not find probe_null_deref: {names!r}")
+    if mode == "json-utf8":
+        files = os.listdir(tmp)
+        if len(files) != 1:
+            fails.append(f"want one crash file in {tmp}, got {files}")
+        else:
+            path = os.path.join(tmp, files[0])
+            raw = open(path, "rb").read()
+            try:
+                j = json.loads(raw.decode("utf-8"))  # strict: any ill-formed byte fails here
+                if j.get("command") != "a" * 127:
+                    fails.append(f"json command: want the 127 a's before the cut character, got {j.get('command')!r}")
+                # U+FFFD once per maximal ill-formed subpart, as Python's decoder does
+                want_ci = BAD_UTF8.decode("utf-8", "replace")
+                if j.get("ci") != want_ci:
+                    fails.append(f"json ci: want {want_ci!r}, got {j.get('ci')!r}")
+            except ValueError as e:
+                fails.append(f"crash file is not valid UTF-8 JSON: {e}")
+            os.unlink(path)
     if mode == "json":
         files = os.listdir(tmp)
         if len(files) != 1 or not files[0].startswith("crash_probe-crash-"):
