@@ -533,9 +533,11 @@ TEST_CASE("runtime::cli::help_text") {
   }
   SUBCASE("style from the environment") {
     using runtime::environment;
+    // runtime::color_enabled's rule (Bun 1.4.5's): a truthy FORCE_COLOR wins over NO_COLOR.
     auto s = cli::style_for(environment::from_pairs({{"COLUMNS", "120"}, {"NO_COLOR", "1"}, {"FORCE_COLOR", "1"}}), -1);
     CHECK(s.width == 120);
-    CHECK_FALSE(s.color);
+    CHECK(s.color);
+    CHECK_FALSE(cli::style_for(environment::from_pairs({{"NO_COLOR", "1"}, {"FORCE_COLOR", "false"}}), -1).color);
     s = cli::style_for(environment::from_pairs({{"FORCE_COLOR", "1"}}), -1);
     CHECK(s.color);
     CHECK(s.width == 80);

@@ -853,11 +853,8 @@ inline help_style style_for(const environment& env, int fd) {
     if (::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) s.width = ws.ws_col;
   }
   s.width = std::clamp<std::size_t>(s.width, 40, 400);
-  auto no = env.get("NO_COLOR");
-  auto force = env.get("FORCE_COLOR");
-  if (no && !no->empty()) s.color = false;
-  else if (force) s.color = *force != "0" && *force != "false";
-  else s.color = tty && env.get("TERM").value_or("") != "dumb";
+  // The same rule as error display and logs (runtime::color_enabled); a dumb terminal counts as none.
+  s.color = color_enabled(env.get("NO_COLOR"), env.get("FORCE_COLOR"), tty && env.get("TERM").value_or("") != "dumb");
   return s;
 }
 
