@@ -115,6 +115,19 @@ enum class hook_id : std::uint64_t {};
 
 class shutdown;
 
+/// Test hooks; not for production use.
+namespace testing {
+/// Places where a test can make another thread act at a chosen moment (testing::set_hook).
+enum class point : std::uint8_t {
+  before_spawn,       ///< run_child: forwarding installed, the child not started yet (the caller's thread)
+  child_exited,       ///< run_child: the child has exited and forwarding stopped; dispositions not restored yet
+  draining,           ///< run_child or shutdown::uninstall waits for a handler in flight (once per spin)
+  handler_in_flight,  ///< a handler holds a child pid or the wake fd (signal context: the hook must be
+                      ///< async-signal-safe)
+};
+using hook_fn = void (*)(point) noexcept;
+}  // namespace testing
+
 }  // namespace runtime::inline v1::signal
 RUNTIME_EXPORT_END
 
@@ -135,13 +148,20 @@ struct global_state {
   std::atomic<bool> child_busy{false};
   std::atomic<bool> watcher_live{true};      // a watcher reads the pipe (or is being started)
   std::atomic<bool> exit_on_signal{true};    // exit_mode::exit_process
+  std::atomic<testing::hook_fn> test_hook{nullptr};
 };
 static_assert(std::atomic<int>::is_always_lock_free && std::atomic<bool>::is_always_lock_free &&
-              std::atomic<unsigned long long>::is_always_lock_free && std::atomic<unsigned>::is_always_lock_free);
+              std::atomic<unsigned long long>::is_always_lock_free && std::atomic<unsigned>::is_always_lock_free &&
+              std::atomic<testing::hook_fn>::is_always_lock_free);
 
 inline global_state& state() noexcept {
   static constinit global_state s{};
   return s;
+}
+
+// async-signal-safe (when the test's hook is)
+inline void test_point(testing::point p) noexcept {
+  if (const auto h = state().test_hook.load(std::memory_order_relaxed)) h(p);
 }
 
 // async-signal-safe
@@ -196,6 +216,7 @@ inline void on_shutdown_signal(int sig, siginfo_t* info, void*) noexcept {
   if (!s.watcher_live.load() && s.exit_on_signal.load()) die_now(sig, s.reraise.load());
   const auto byte = static_cast<unsigned char>(sig);
   const int fd = s.wake_fd.load();
+  test_point(testing::point::handler_in_flight);
   // A full pipe already holds a wake-up, so a failed write loses nothing.
   if (fd >= 0) {
     [[maybe_unused]] auto n = ::write(fd, &byte, 1);
@@ -223,6 +244,7 @@ inline void on_forward_signal(int sig, siginfo_t* info, void*) noexcept {
         }
     }
   } else {
+    test_point(testing::point::handler_in_flight);
     // A terminal's Ctrl-C (si_code SI_KERNEL) already reached a child in our process group: do not double it.
     const bool from_tty = info != nullptr && info->si_code == SI_KERNEL;
     if (!(from_tty && s.child_shares_group.load())) {
@@ -756,6 +778,7 @@ inline child_result run_child(const std::vector<std::string>& argv, const std::v
   posix_spawnattr_setsigmask(&attr, &empty);
   posix_spawnattr_setsigdefault(&attr, &all);
   pid_t pid = -1;
+  detail::test_point(testing::point::before_spawn);
   const int rc = ::posix_spawn(&pid, program.c_str(), nullptr, &attr, av.data(), ev.data());
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
@@ -782,6 +805,7 @@ inline child_result run_child(const std::vector<std::string>& argv, const std::v
   }
   pthread_sigmask(SIG_BLOCK, &mask, nullptr);
   st.child_target.store(0);  // from here signals are dropped, never sent to a pid that may be reused
+  detail::test_point(testing::point::child_exited);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -797,6 +821,11 @@ inline child_result run_child(const std::vector<std::string>& argv, const std::v
   }
   return r;
 }
+
+namespace testing {
+/// Calls `fn` at each testing::point from now on (nullptr: stop). For tests of the signal races only.
+inline void set_hook(hook_fn fn) noexcept { detail::state().test_hook.store(fn); }
+}  // namespace testing
 
 /// Ends this process the way the child ended: the same exit code, or (as Bun does) flush stdio, restore the
 /// default disposition and re-raise the child's signal so our parent sees the real signal. Falls back to
