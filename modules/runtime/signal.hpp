@@ -15,6 +15,7 @@
 #  include <cstdint>
 #  include <cstdio>
 #  include <cstdlib>
+#  include <cstring>
 #  include <exception>
 #  include <functional>
 #  include <initializer_list>
@@ -143,9 +144,15 @@ struct global_state {
   std::atomic<int> owner_pid{0};             // the process that installed the coordinator
   std::atomic<int> child_target{0};          // pid (or -pgid) signals are forwarded to; 0: none yet
   std::atomic<bool> child_shares_group{true};
-  std::atomic<unsigned long long> child_pending{0};  // signals that arrived before the child existed
+  std::atomic<unsigned long long> child_pending{0};  // signals that arrived while there was no child to send to
+  std::atomic<unsigned long long> child_chain{0};    // forwarded signals whose handler before run_child's is the
+                                                     // coordinator's (child_options::notify_shutdown)
+  std::atomic<bool> child_notify{true};              // child_options::notify_shutdown
   std::atomic<unsigned> forwarded{0};
   std::atomic<bool> child_busy{false};
+  // Handlers between reading a child pid or the wake fd and using it: the pid is not reaped and the fd not
+  // closed until this drains (drain_handlers), so a late kill never hits a reused pid, nor a write a reused fd.
+  std::atomic<unsigned> in_flight{0};
   std::atomic<bool> watcher_live{true};      // a watcher reads the pipe (or is being started)
   std::atomic<bool> exit_on_signal{true};    // exit_mode::exit_process
   std::atomic<testing::hook_fn> test_hook{nullptr};
@@ -224,11 +231,21 @@ inline void on_shutdown_signal(int sig, siginfo_t* info, void*) noexcept {
   errno = saved;
 }
 
-// run_child's handler: pass the signal on to the child (or remember it until the child exists).
+// run_child's handler: pass the signal on to the child (or remember it while there is no child), then hand
+// it to the shutdown coordinator when run_child replaced the coordinator's handler.
 // async-signal-safe
-inline void on_forward_signal(int sig, siginfo_t* info, void*) noexcept {
+inline void on_forward_signal(int sig, siginfo_t* info, void* ctx) noexcept {
   auto& s = state();
   const int saved = errno;
+  const bool coordinator = ((s.child_chain.load() >> sig) & 1U) != 0;
+  // The coordinator's deadline timer re-sends its signal (shutdown::arm_deadline): it is the coordinator's
+  // verdict on its own hooks (one of which may be running this child), never something for the child.
+  if (coordinator && info != nullptr && info->si_code == SI_TIMER) {
+    on_shutdown_signal(sig, info, ctx);
+    errno = saved;
+    return;
+  }
+  s.in_flight.fetch_add(1);
   int target = s.child_target.load();
   if (target == 0) {
     s.child_pending.fetch_or(1ULL << sig);
@@ -252,7 +269,23 @@ inline void on_forward_signal(int sig, siginfo_t* info, void*) noexcept {
       s.forwarded.fetch_add(1);
     }
   }
+  s.in_flight.fetch_sub(1);
+  // Forwarded first: the coordinator may end the process right here (no watcher yet, a second signal).
+  if (coordinator && s.child_notify.load()) on_shutdown_signal(sig, info, ctx);
   errno = saved;
+}
+
+// Waits until no handler holds a child pid or the wake fd. Handlers never block, so this is a short spin.
+inline void drain_handlers() noexcept {
+  while (state().in_flight.load() != 0) {
+    test_point(testing::point::draining);
+    std::this_thread::yield();
+  }
+}
+
+// Whether `sa` ignores its signal (the GNU coding standards leave such a signal alone: nohup, `cmd &`).
+inline bool ignores(const struct sigaction& sa) noexcept {
+  return (sa.sa_flags & SA_SIGINFO) == 0 && sa.sa_handler == SIG_IGN;
 }
 
 inline void install_action(int sig, void (*fn)(int, siginfo_t*, void*), const sigset_t& mask,
@@ -286,6 +319,7 @@ namespace runtime::inline v1::signal {
 /// On the first signal the watcher requests stop on `token()`, then runs the hooks once each, newest first, on
 /// its own thread; if they outlast the deadline (a kernel timer re-sends the signal) the process exits anyway
 /// with the same status. A second signal during shutdown exits at once (unless `force_on_second` is off).
+/// While run_child runs, the coordinator still sees its signals (child_options::notify_shutdown).
 /// Exit status: 128+n, or death by signal n when `reraise` is on. Hooks must not call wait() or uninstall().
 ///
 /// **Example**:
@@ -673,7 +707,17 @@ struct child_options {
   /// PATH value searched when argv[0] has no '/'; without one such a name is an error. Never read from the
   /// live environment.
   std::optional<std::string> path;
-  std::function<void(pid_t)> on_spawn;  ///< called once the child runs (signals already being forwarded)
+  /// Called once the child runs (signals already being forwarded). If it throws, the child is killed with
+  /// SIGKILL and reaped before the exception propagates: nobody is left to wait for it, and forwarding to an
+  /// unreaped pid must end.
+  std::function<void(pid_t)> on_spawn;
+  /// With a shutdown coordinator installed, a forwarded signal the coordinator owns also goes to it, so the
+  /// shutdown starts as it would without a child. Off: forwarded only, and the caller decides by the child's
+  /// status (what `bun run` does). The coordinator's deadline timer is never forwarded either way.
+  bool notify_shutdown = true;
+  /// Also forward a signal that was ignored (SIG_IGN) when run_child started; by default it stays ignored,
+  /// as the GNU coding standards ask (a nohup'd SIGHUP, a background job's SIGINT).
+  bool catch_ignored = false;
 };
 
 /// How a child ended, as a shell reports it.
@@ -714,11 +758,163 @@ inline std::optional<std::string> find_program(std::string_view name, std::strin
   }
 }
 
+}  // namespace runtime::inline v1::signal
+RUNTIME_EXPORT_END
+
+namespace runtime::inline v1::signal::detail {
+
+// run_child's forwarding, as one object so that every way out (spawn failure, on_spawn throwing, a failed
+// wait, the normal end) stops forwarding before the child is reaped and restores the dispositions.
+class child_session {
+ public:
+  child_session(const child_options& opts, std::string_view program) : program_(program) {
+    auto& st = state();
+    forward_mask_ = to_sigset(opts.forward);
+    pthread_sigmask(SIG_BLOCK, &forward_mask_, &old_mask_);
+    st.child_target.store(0);
+    st.child_pending.store(0);
+    st.child_chain.store(0);
+    st.child_notify.store(opts.notify_shutdown);
+    st.forwarded.store(0);
+    st.child_shares_group.store(!opts.new_process_group);
+    try {
+      for (int sig = 1; sig < 64; ++sig) {
+        if (!opts.forward.contains(sig)) continue;
+        struct sigaction cur {};
+        ::sigaction(sig, nullptr, &cur);
+        if (ignores(cur) && !opts.catch_ignored) continue;
+        // Marked before our handler replaces the coordinator's, so no signal in between misses the coordinator.
+        if ((cur.sa_flags & SA_SIGINFO) != 0 && cur.sa_sigaction == &on_shutdown_signal)
+          st.child_chain.fetch_or(1ULL << sig);
+        install_action(sig, &on_forward_signal, forward_mask_, &previous_[sig]);
+        installed_.add(sig);
+      }
+    } catch (...) {
+      end();
+      throw;
+    }
+  }
+
+  ~child_session() {
+    if (pid_ > 0) {
+      // Only an unwind gets here with the child unreaped (on_spawn threw): nobody will wait for it.
+      ::kill(target_, SIGKILL);
+      stop_forwarding();
+      int status = 0;
+      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+    end();
+  }
+
+  // The child runs: send it what came before its pid was known, in signal-number order, and unblock.
+  void started(pid_t pid, int target) noexcept {
+    auto& st = state();
+    pid_ = pid;
+    target_ = target;
+    st.child_target.store(target);
+    const auto pending = st.child_pending.exchange(0);
+    for (int sig = 1; sig < 64; ++sig)
+      if ((pending >> sig) & 1U) {
+        ::kill(target, sig);
+        st.forwarded.fetch_add(1);
+      }
+    pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+  }
+
+  // Waits for the child to exit and reaps it. \throws runtime::error when it cannot (SIGCHLD ignored, or
+  // someone else reaped it); never reports a status it did not get.
+  int wait_and_reap() {
+    // Wait without reaping first: while the zombie exists its pid cannot be reused, so a late forward is
+    // harmless.
+    siginfo_t info{};
+    int rc = 0;
+    while ((rc = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT)) != 0 && errno == EINTR) {
+    }
+    if (rc != 0) fail(errno);
+    stop_forwarding();
+    int status = 0;
+    pid_t w = -1;
+    while ((w = ::waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
+    }
+    if (w != pid_) fail(errno);
+    pid_ = -1;
+    return status;
+  }
+
+  unsigned forwarded() const noexcept { return state().forwarded.load(); }
+
+  child_session(const child_session&) = delete;
+  child_session& operator=(const child_session&) = delete;
+
+ private:
+  // From here a signal only sets a bit in child_pending (end() re-raises it); once the handlers that already
+  // read the pid are done, the child may be reaped.
+  void stop_forwarding() noexcept {
+    pthread_sigmask(SIG_BLOCK, &forward_mask_, nullptr);
+    state().child_target.store(0);
+    test_point(testing::point::child_exited);
+    drain_handlers();
+  }
+
+  [[noreturn]] void fail(int err) {
+    // The child is gone or not ours: never signal or wait for that pid again (it may be reused).
+    pid_ = -1;
+    stop_forwarding();
+    throw error(error_kind::signal, "signal.wait_failed",
+                "cannot learn how " + program_ + " ended: " + std::string(std::strerror(err)) +
+                    " (SIGCHLD ignored, or another thread reaped the child)");
+  }
+
+  // Restores the dispositions, then gives the process every signal that arrived while there was no child
+  // to send it to (during a failed spawn, after the exit) and that the coordinator did not already get:
+  // with the signals still blocked here it waits for the restored disposition, as without run_child.
+  void end() noexcept {
+    auto& st = state();
+    pthread_sigmask(SIG_BLOCK, &forward_mask_, nullptr);
+    st.child_target.store(0);
+    drain_handlers();
+    for (int sig = 1; sig < 64; ++sig)
+      if (installed_.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
+    const auto seen = st.child_notify.load() ? st.child_chain.load() : 0ULL;
+    const auto pending = st.child_pending.exchange(0) & ~seen;
+    for (int sig = 1; sig < 64; ++sig)
+      if ((pending >> sig) & 1U) ::kill(::getpid(), sig);
+    pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+  }
+
+  std::string program_;
+  sigset_t forward_mask_{};
+  sigset_t old_mask_{};
+  signal_set installed_;
+  struct sigaction previous_[64] {};
+  pid_t pid_ = -1;  // the child, until it is reaped
+  int target_ = 0;
+};
+
+}  // namespace runtime::inline v1::signal::detail
+
+RUNTIME_EXPORT_BEGIN
+namespace runtime::inline v1::signal {
+
 /// Starts `argv` with exactly `envp` ("NAME=value" strings), forwards `opts.forward` signals to it while it
 /// runs, reaps it and reports how it ended. The signals are blocked from before the spawn until the child's
 /// pid is known, so none is lost or sent to a wrong process; the child starts with an empty signal mask and
 /// default dispositions. One run_child at a time per process.
-/// \throws runtime::error: kind io "signal.program_not_found" / "signal.spawn_failed"; kind signal otherwise.
+///
+/// A forwarded signal that arrives when there is no child to send it to (the spawn fails, or the child has
+/// just exited) is raised again on this process once the previous dispositions are back.
+/// With a shutdown coordinator installed, its signals are forwarded and also reach the coordinator
+/// (child_options::notify_shutdown), and its deadline keeps working even when a hook is the caller.
+/// Process groups: a child in our group (the default) also gets every signal sent to the whole group
+/// (`kill(0, sig)`, `kill -TERM -pgid`), once directly and once forwarded by us; a terminal's keys
+/// (SIGINT from Ctrl-C, SIGQUIT from Ctrl-\) are recognised and not doubled. With new_process_group the
+/// child only gets what we forward.
+/// SIGCHLD must not be ignored (SIG_IGN or SA_NOCLDWAIT): the kernel would reap the child and its status
+/// would be lost.
+/// \throws runtime::error: kind io "signal.program_not_found" / "signal.spawn_failed"; kind signal otherwise
+/// ("signal.wait_failed" when the child's status cannot be had: it was reaped elsewhere). Whatever
+/// `on_spawn` throws, after the child was killed and reaped.
 inline child_result run_child(const std::vector<std::string>& argv, const std::vector<std::string>& envp,
                               child_options opts = {}) {
   if (argv.empty() || argv[0].empty()) throw error(error_kind::io, "signal.program_not_found", "no program to run");
@@ -727,6 +923,14 @@ inline child_result run_child(const std::vector<std::string>& argv, const std::v
     auto found = opts.path ? find_program(program, *opts.path) : std::nullopt;
     if (!found) throw error(error_kind::io, "signal.program_not_found", "command not found: " + program);
     program = std::move(*found);
+  }
+  {
+    // Checked before starting anything: a child whose status is bound to be lost is not worth starting.
+    struct sigaction chld {};
+    ::sigaction(SIGCHLD, nullptr, &chld);
+    if (detail::ignores(chld) || (chld.sa_flags & SA_NOCLDWAIT) != 0)
+      throw error(error_kind::signal, "signal.sigchld_ignored",
+                  "cannot run " + argv[0] + ": SIGCHLD is ignored, so its exit status would be lost");
   }
   std::vector<char*> av, ev;
   for (const auto& a : argv) av.push_back(const_cast<char*>(a.c_str()));
@@ -740,28 +944,7 @@ inline child_result run_child(const std::vector<std::string>& argv, const std::v
     ~busy_guard() { detail::state().child_busy.store(false); }
   } busy;
 
-  const sigset_t mask = detail::to_sigset(opts.forward);
-  sigset_t old;
-  pthread_sigmask(SIG_BLOCK, &mask, &old);
-  st.child_target.store(0);
-  st.child_pending.store(0);
-  st.forwarded.store(0);
-  st.child_shares_group.store(!opts.new_process_group);
-  struct sigaction previous[64] {};
-  const auto restore = [&] {
-    for (int sig = 1; sig < 64; ++sig)
-      if (opts.forward.contains(sig)) ::sigaction(sig, &previous[sig], nullptr);
-    st.child_target.store(0);
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  };
-  try {
-    for (int sig = 1; sig < 64; ++sig)
-      if (opts.forward.contains(sig)) detail::install_action(sig, &detail::on_forward_signal, mask, &previous[sig]);
-  } catch (...) {
-    restore();
-    throw;
-  }
-
+  detail::child_session session(opts, argv[0]);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t empty, all;
@@ -782,37 +965,17 @@ inline child_result run_child(const std::vector<std::string>& argv, const std::v
   const int rc = ::posix_spawn(&pid, program.c_str(), nullptr, &attr, av.data(), ev.data());
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
-    restore();
     const bool missing = rc == ENOENT || rc == ENOTDIR;
     throw error(error_kind::io, missing ? "signal.program_not_found" : "signal.spawn_failed",
                 (missing ? "command not found: " : "cannot start ") + argv[0]);
   }
-  const int target = opts.new_process_group ? -pid : pid;
-  st.child_target.store(target);
-  // Signals that came before the pid was known: hand them on now, in signal-number order.
-  const auto pending = st.child_pending.exchange(0);
-  for (int sig = 1; sig < 64; ++sig)
-    if ((pending >> sig) & 1U) {
-      ::kill(target, sig);
-      st.forwarded.fetch_add(1);
-    }
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  session.started(pid, opts.new_process_group ? -pid : pid);
   if (opts.on_spawn) opts.on_spawn(pid);
+  const int status = session.wait_and_reap();
 
-  // Wait without reaping first: while the zombie exists its pid cannot be reused, so a late forward is harmless.
-  siginfo_t info{};
-  while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
-  }
-  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
-  st.child_target.store(0);  // from here signals are dropped, never sent to a pid that may be reused
-  detail::test_point(testing::point::child_exited);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
   child_result r;
   r.pid = pid;
-  r.forwarded = st.forwarded.load();
-  restore();
+  r.forwarded = session.forwarded();
   if (WIFSIGNALED(status)) {
     r.signal = WTERMSIG(status);
     r.core_dumped = WCOREDUMP(status);
