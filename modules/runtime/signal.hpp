@@ -109,6 +109,10 @@ struct shutdown_options {
   /// stdio buffers are not flushed, as with the default disposition): for programs that write with write(2)
   /// or flush as they go, and care about start-up time.
   bool on_demand_watcher = false;
+  /// Also catch a signal that was ignored (SIG_IGN) at install. By default such a signal stays ignored, as the
+  /// GNU coding standards ask: nohup ignores SIGHUP, and `sh` starts background jobs with SIGINT and SIGQUIT
+  /// ignored, and the user meant them to survive those.
+  bool catch_ignored = false;
 };
 
 /// Identifies a registered hook, for remove_hook.
@@ -155,6 +159,9 @@ struct global_state {
   std::atomic<unsigned> in_flight{0};
   std::atomic<bool> watcher_live{true};      // a watcher reads the pipe (or is being started)
   std::atomic<bool> exit_on_signal{true};    // exit_mode::exit_process
+  // Raised before the deadline timer is deleted: an expiry already queued then arrives late, after the hooks
+  // finished in time, and must not end the process.
+  std::atomic<bool> deadline_disarmed{true};
   std::atomic<testing::hook_fn> test_hook{nullptr};
 };
 static_assert(std::atomic<int>::is_always_lock_free && std::atomic<bool>::is_always_lock_free &&
@@ -165,6 +172,11 @@ inline global_state& state() noexcept {
   static constinit global_state s{};
   return s;
 }
+
+// What the handlers and request() write to the wake pipe; the watcher reads the signal from first_signal.
+inline constexpr unsigned char wake_byte = 1;
+// What uninstall writes to stop the watcher; nothing else ever writes it.
+inline constexpr unsigned char quit_byte = 0xff;
 
 // async-signal-safe (when the test's hook is)
 inline void test_point(testing::point p) noexcept {
@@ -208,6 +220,10 @@ inline void on_shutdown_signal(int sig, siginfo_t* info, void*) noexcept {
   if (::getpid() != s.owner_pid.load()) die_now(sig, true);
   if (s.stopping.exchange(true)) {
     if (info != nullptr && info->si_code == SI_TIMER) {
+      if (s.deadline_disarmed.load()) {
+        errno = saved;
+        return;
+      }
       // The shutdown deadline (shutdown::arm_deadline): the hooks took too long.
       write_stderr("runtime.signal: shutdown deadline passed; exiting\n");
       die_now(s.first_signal.load(), s.reraise.load());
@@ -221,13 +237,14 @@ inline void on_shutdown_signal(int sig, siginfo_t* info, void*) noexcept {
   // No watcher yet (shutdown_options::on_demand_watcher): there is no hook to run, so exiting is all that is
   // left. In return_from_wait mode the byte below waits in the pipe for the watcher wait() starts.
   if (!s.watcher_live.load() && s.exit_on_signal.load()) die_now(sig, s.reraise.load());
-  const auto byte = static_cast<unsigned char>(sig);
+  s.in_flight.fetch_add(1);
   const int fd = s.wake_fd.load();
   test_point(testing::point::handler_in_flight);
   // A full pipe already holds a wake-up, so a failed write loses nothing.
   if (fd >= 0) {
-    [[maybe_unused]] auto n = ::write(fd, &byte, 1);
+    [[maybe_unused]] auto n = ::write(fd, &wake_byte, 1);
   }
+  s.in_flight.fetch_sub(1);
   errno = saved;
 }
 
@@ -319,7 +336,8 @@ namespace runtime::inline v1::signal {
 /// On the first signal the watcher requests stop on `token()`, then runs the hooks once each, newest first, on
 /// its own thread; if they outlast the deadline (a kernel timer re-sends the signal) the process exits anyway
 /// with the same status. A second signal during shutdown exits at once (unless `force_on_second` is off).
-/// While run_child runs, the coordinator still sees its signals (child_options::notify_shutdown).
+/// A signal that was ignored at install stays ignored unless `catch_ignored` is on. While run_child runs, the
+/// coordinator still sees its signals (child_options::notify_shutdown).
 /// Exit status: 128+n, or death by signal n when `reraise` is on. Hooks must not call wait() or uninstall().
 ///
 /// **Example**:
@@ -360,13 +378,13 @@ class shutdown {
     sigset_t old;
     pthread_sigmask(SIG_BLOCK, &mask, &old);
     for (int sig = 1; sig < 64; ++sig)
-      if (opts_.signals.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
+      if (owned_.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
     auto& st = detail::state();
     st.wake_fd.store(-1);
-    const unsigned char quit = quit_byte;
-    [[maybe_unused]] auto n = ::write(wake_wr_, &quit, 1);
+    [[maybe_unused]] auto n = ::write(wake_wr_, &detail::quit_byte, 1);
     if (watcher_.joinable()) watcher_.join();
     disarm_deadline();
+    detail::drain_handlers();  // a handler on another thread may still hold wake_wr_
     ::close(wake_wr_);
     ::close(wake_rd_);
     st.stopping.store(false);
@@ -408,7 +426,12 @@ class shutdown {
 
   /// Starts a shutdown as if signal `sig` had arrived (0: none; the process is then never exited for you).
   /// No effect when a shutdown already started.
-  void request(int sig = 0) noexcept {
+  /// \pre `sig` is 0 or one of options().signals (the exit status and the deadline depend on it).
+  /// \throws runtime::error (kind signal, "signal.unsupported") for any other `sig`.
+  void request(int sig = 0) {
+    if (sig != 0 && !opts_.signals.contains(sig))
+      throw error(error_kind::signal, "signal.unsupported",
+                  "request(" + std::to_string(sig) + "): the signal must be 0 or one of the coordinator's signals");
     auto& st = detail::state();
     {
       // Without a watcher there are no hooks: the shutdown is just the stop request, done here.
@@ -424,8 +447,7 @@ class shutdown {
     if (st.stopping.exchange(true)) return;
     int none = 0;
     st.first_signal.compare_exchange_strong(none, sig);
-    const auto byte = static_cast<unsigned char>(sig);
-    [[maybe_unused]] auto n = ::write(wake_wr_, &byte, 1);
+    [[maybe_unused]] auto n = ::write(wake_wr_, &detail::wake_byte, 1);
   }
 
   /// Blocks until a shutdown has started and its hooks have run. \returns its signal (0 for request()).
@@ -466,8 +488,6 @@ class shutdown {
     std::string name;
     std::function<void()> fn;
   };
-  static constexpr unsigned char quit_byte = 0xff;
-
   struct mask_guard {
     sigset_t old;
     explicit mask_guard(signal_set s) noexcept {
@@ -512,12 +532,21 @@ class shutdown {
     sigset_t old;
     pthread_sigmask(SIG_BLOCK, &mask, &old);
     try {
-      for (int sig = 1; sig < 64; ++sig)
-        if (opts_.signals.contains(sig)) detail::install_action(sig, &detail::on_shutdown_signal, mask, &previous_[sig]);
+      for (int sig = 1; sig < 64; ++sig) {
+        if (!opts_.signals.contains(sig)) continue;
+        struct sigaction cur {};
+        ::sigaction(sig, nullptr, &cur);
+        if (detail::ignores(cur) && !opts_.catch_ignored) {
+          previous_[sig] = cur;  // what exit_for re-raises with after request(sig)
+          continue;
+        }
+        detail::install_action(sig, &detail::on_shutdown_signal, mask, &previous_[sig]);
+        owned_.add(sig);
+      }
       if (!opts_.on_demand_watcher) ensure_watcher();
     } catch (...) {
       for (int sig = 1; sig < 64; ++sig)
-        if (opts_.signals.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
+        if (owned_.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
       st.wake_fd.store(-1);
       ::close(wake_rd_);
       ::close(wake_wr_);
@@ -556,7 +585,24 @@ class shutdown {
     ensure_watcher();
   }
 
+  // A stack overflow in a hook is reported only if the crash handler has an alternate stack to run on, and
+  // such stacks are per thread: the watcher gets one when the SIGSEGV handler asks for it (SA_ONSTACK, as
+  // runtime::crash::install does). Freed when the watcher returns; an exit from the watcher needs no free.
+  struct alt_stack {
+    bool on = false;
+    alt_stack() noexcept {
+      struct sigaction segv {};
+      if (::sigaction(SIGSEGV, nullptr, &segv) == 0 && (segv.sa_flags & SA_ONSTACK) != 0) on = crash::prepare_thread();
+    }
+    ~alt_stack() {
+      if (on) crash::release_thread_stack();
+    }
+    alt_stack(const alt_stack&) = delete;
+    alt_stack& operator=(const alt_stack&) = delete;
+  };
+
   void watch() {
+    const alt_stack stack;
     // The watcher may take the signals itself: its handler run then wakes its own read at once.
     const sigset_t m = detail::to_sigset(opts_.signals);
     pthread_sigmask(SIG_UNBLOCK, &m, nullptr);
@@ -567,7 +613,7 @@ class shutdown {
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return;
       for (ssize_t i = 0; i < n; ++i) {
-        if (buf[i] == quit_byte) return;
+        if (buf[i] == detail::quit_byte) return;
         if (!started) {
           started = true;
           run_shutdown(detail::state().first_signal.load());
@@ -612,9 +658,14 @@ class shutdown {
   }
 
   void arm_deadline(int sig) {
-    int signo = sig;
+    // The timer must send a signal our handler takes: not one left ignored (catch_ignored).
+    int signo = owned_.contains(sig) ? sig : 0;
     for (int i = 1; signo == 0 && i < 64; ++i)
-      if (opts_.signals.contains(i)) signo = i;
+      if (owned_.contains(i)) signo = i;
+    if (signo == 0) {
+      log::warn("runtime.signal: no shutdown deadline (every shutdown signal is ignored)");
+      return;
+    }
     struct sigevent ev {};
     ev.sigev_notify = SIGEV_SIGNAL;
     ev.sigev_signo = signo;
@@ -623,6 +674,7 @@ class shutdown {
       return;
     }
     timer_armed_ = true;
+    detail::state().deadline_disarmed.store(false);
     const auto ms = std::max<long long>(opts_.deadline.count(), 1);
     struct itimerspec its {};
     its.it_value.tv_sec = static_cast<time_t>(ms / 1000);
@@ -631,6 +683,7 @@ class shutdown {
   }
 
   void disarm_deadline() noexcept {
+    detail::state().deadline_disarmed.store(true);  // before the delete: see global_state::deadline_disarmed
     if (timer_armed_) ::timer_delete(timer_);
     timer_armed_ = false;
   }
@@ -647,6 +700,7 @@ class shutdown {
   }
 
   shutdown_options opts_;
+  signal_set owned_;  // the signals whose handler is ours: opts_.signals less those left ignored
   struct sigaction previous_[64] {};
   int wake_rd_ = -1;
   int wake_wr_ = -1;
