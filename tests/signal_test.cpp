@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -11,9 +12,11 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #if RUNTIME_USE_MODULES
@@ -52,6 +55,77 @@ static_assert(!sig::graceful<1s>::options().on_demand_watcher);
 namespace {
 std::ptrdiff_t thread_count() {
   return std::distance(std::filesystem::directory_iterator("/proc/self/task"), std::filesystem::directory_iterator{});
+}
+
+// Waits for an event that must happen (a signal re-raised to the process may be handled on another thread);
+// the bound only keeps a broken build from hanging.
+template <class Pred>
+bool eventually(Pred pred) {
+  for (int i = 0; i < 10000 && !pred(); ++i) ::usleep(1000);
+  return pred();
+}
+
+// The forked child's exit status; under TSan a signal sent to a child forked from threads is not reliably
+// delivered, so callers skip the check there.
+int wait_status(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return status;
+}
+
+std::atomic<int> usr1_count{0};
+void count_usr1(int) { usr1_count.fetch_add(1); }
+
+// Installs count_usr1 for SIGUSR1 (whose default would end the test run) and restores the previous action.
+struct usr1_counter {
+  struct sigaction prev {};
+  usr1_counter() {
+    usr1_count = 0;
+    struct sigaction sa {};
+    sa.sa_handler = &count_usr1;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGUSR1, &sa, &prev);
+  }
+  ~usr1_counter() { ::sigaction(SIGUSR1, &prev, nullptr); }
+};
+
+// Another thread takes `sig` and runs whatever handler is installed now, to completion, before this returns.
+void signal_on_another_thread(int sig) {
+  std::thread([sig] {
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, sig);
+    pthread_sigmask(SIG_UNBLOCK, &s, nullptr);
+    ::raise(sig);
+  }).join();
+}
+
+struct hook_guard {
+  explicit hook_guard(sig::testing::hook_fn fn) noexcept { sig::testing::set_hook(fn); }
+  ~hook_guard() { sig::testing::set_hook(nullptr); }
+  hook_guard(const hook_guard&) = delete;
+  hook_guard& operator=(const hook_guard&) = delete;
+};
+
+void usr1_before_spawn(sig::testing::point p) noexcept {
+  if (p == sig::testing::point::before_spawn) signal_on_another_thread(SIGUSR1);
+}
+void usr1_after_exit(sig::testing::point p) noexcept {
+  if (p == sig::testing::point::child_exited) signal_on_another_thread(SIGUSR1);
+}
+
+// A handler pauses while it holds a pid or fd, until the other side starts waiting for it.
+std::atomic<bool> in_hook{false};
+std::atomic<bool> released{false};
+void pause_in_flight(sig::testing::point p) noexcept {
+  if (p == sig::testing::point::handler_in_flight) {
+    in_hook = true;
+    while (!released.load()) {
+    }
+  } else if (p == sig::testing::point::draining) {
+    released = true;
+  }
 }
 }  // namespace
 
@@ -170,6 +244,149 @@ TEST_CASE("runtime::signal::run_child") {
     sig::run_child({"/bin/sh", "-c", "exit 0"}, {});
     ::sigaction(SIGTERM, nullptr, &after);
     CHECK((before.sa_sigaction == after.sa_sigaction));
+  }
+  SUBCASE("a child reaped by someone else is an error, never a made-up status") {
+    sig::child_options o;
+    o.on_spawn = [](pid_t p) { ::waitpid(p, nullptr, 0); };  // another reaper gets there first
+    try {
+      sig::run_child({"/bin/sh", "-c", "exit 3"}, {}, o);
+      FAIL("no error");
+    } catch (const runtime::error& e) {
+      CHECK(e.kind() == runtime::error_kind::signal);
+      CHECK(e.code() == "signal.wait_failed");
+    }
+  }
+  SUBCASE("with SIGCHLD ignored the status cannot be known: an error") {
+    struct sigaction ign {}, prev {};
+    ign.sa_handler = SIG_IGN;
+    ::sigaction(SIGCHLD, &ign, &prev);
+    bool threw = false;
+    try {
+      sig::run_child({"/bin/sh", "-c", "exit 3"}, {});
+    } catch (const runtime::error& e) {
+      threw = e.kind() == runtime::error_kind::signal;
+    }
+    ::sigaction(SIGCHLD, &prev, nullptr);
+    CHECK(threw);
+  }
+  SUBCASE("an exception from on_spawn kills and reaps the child and removes forwarding") {
+    struct sigaction before {}, after {};
+    ::sigaction(SIGTERM, nullptr, &before);
+    pid_t seen = 0;
+    sig::child_options o;
+    o.on_spawn = [&](pid_t p) {
+      seen = p;
+      throw std::runtime_error("on_spawn failed");
+    };
+    CHECK_THROWS_AS(sig::run_child({"/bin/sh", "-c", "sleep 20"}, {}, o), std::runtime_error);
+    ::sigaction(SIGTERM, nullptr, &after);
+    CHECK((before.sa_sigaction == after.sa_sigaction));
+    REQUIRE(seen > 0);
+    const pid_t w = ::waitpid(seen, nullptr, WNOHANG);
+    CHECK(w == -1);
+    if (w == 0) {  // left running: clean up after the failed check
+      ::kill(seen, SIGKILL);
+      ::waitpid(seen, nullptr, 0);
+    }
+  }
+  SUBCASE("a signal that arrives while the spawn fails reaches the process afterwards") {
+    usr1_counter counter;
+    sig::child_options o;
+    o.forward = sig::signal_set{SIGUSR1};
+    {
+      hook_guard g(&usr1_before_spawn);
+      CHECK_THROWS_AS(sig::run_child({"/nonexistent/prog"}, {}, o), runtime::error);
+    }
+    CHECK(eventually([] { return usr1_count.load() == 1; }));
+  }
+  SUBCASE("a signal that arrives after the child exited reaches the process") {
+    usr1_counter counter;
+    sig::child_options o;
+    o.forward = sig::signal_set{SIGUSR1};
+    sig::child_result r;
+    {
+      hook_guard g(&usr1_after_exit);
+      r = sig::run_child({"/bin/sh", "-c", "exit 0"}, {}, o);
+    }
+    CHECK(r.exit_code == 0);
+    CHECK(eventually([] { return usr1_count.load() == 1; }));
+  }
+  SUBCASE("the child is reaped only after a handler in flight has forwarded to it") {
+    usr1_counter counter;
+    in_hook = false;
+    released = false;
+    std::thread taker;
+    sig::child_options o;
+    o.forward = sig::signal_set{SIGUSR1};
+    o.on_spawn = [&](pid_t) {
+      taker = std::thread([] { signal_on_another_thread(SIGUSR1); });
+      while (!in_hook.load()) std::this_thread::yield();
+    };
+    sig::child_result r;
+    {
+      hook_guard g(&pause_in_flight);
+      r = sig::run_child({"/bin/sh", "-c", "exit 0"}, {}, o);
+      const bool drained = released.load();
+      released = true;
+      taker.join();
+      CHECK(drained);
+    }
+    CHECK(r.forwarded == 1);
+  }
+  SUBCASE("ignored signals are not forwarded unless catch_ignored") {
+    struct sigaction ign {}, prev {}, during {};
+    ign.sa_handler = SIG_IGN;
+    ::sigaction(SIGHUP, &ign, &prev);
+    sig::child_options o;
+    o.on_spawn = [&](pid_t) { ::sigaction(SIGHUP, nullptr, &during); };
+    sig::run_child({"/bin/sh", "-c", "exit 0"}, {}, o);
+    CHECK((during.sa_handler == SIG_IGN));
+    o.catch_ignored = true;
+    sig::run_child({"/bin/sh", "-c", "exit 0"}, {}, o);
+    CHECK((during.sa_handler != SIG_IGN));
+    ::sigaction(SIGHUP, nullptr, &during);
+    CHECK((during.sa_handler == SIG_IGN));
+    ::sigaction(SIGHUP, &prev, nullptr);
+  }
+}
+
+TEST_CASE("runtime::signal::run_child with a shutdown coordinator") {
+  sig::shutdown_options so;
+  so.on_signal = sig::exit_mode::return_from_wait;
+  so.force_on_second = false;
+  SUBCASE("a signal reaches the child and starts the shutdown") {
+    auto& sd = sig::shutdown::install(so);
+    int hooks = 0;
+    sd.add_hook("count", [&] { ++hooks; });
+    sig::child_options o;
+    // Thread-directed: this thread runs the handler before pthread_kill returns.
+    o.on_spawn = [](pid_t) { ::pthread_kill(::pthread_self(), SIGTERM); };
+    auto r = sig::run_child({"/bin/sh", "-c", "sleep 20"}, {}, o);
+    CHECK(r.signal == SIGTERM);
+    CHECK(r.forwarded == 1);
+    REQUIRE(sd.stopping());
+    CHECK(sd.wait() == SIGTERM);
+    CHECK(hooks == 1);
+    sd.uninstall();
+  }
+  SUBCASE("notify_shutdown off: forwarded only, and the child's status decides (as `bun run`)") {
+    auto& sd = sig::shutdown::install(so);
+    sig::child_options o;
+    o.notify_shutdown = false;
+    o.on_spawn = [](pid_t) { ::pthread_kill(::pthread_self(), SIGTERM); };
+    auto r = sig::run_child({"/bin/sh", "-c", "sleep 20"}, {}, o);
+    CHECK(r.signal == SIGTERM);
+    CHECK_FALSE(sd.stopping());
+    sd.uninstall();
+  }
+  SUBCASE("the coordinator's handlers are back afterwards") {
+    auto& sd = sig::shutdown::install(so);
+    struct sigaction before {}, after {};
+    ::sigaction(SIGTERM, nullptr, &before);
+    sig::run_child({"/bin/sh", "-c", "exit 0"}, {});
+    ::sigaction(SIGTERM, nullptr, &after);
+    CHECK((before.sa_sigaction == after.sa_sigaction));
+    sd.uninstall();
   }
 }
 
@@ -330,5 +547,113 @@ TEST_CASE("runtime::signal::shutdown") {
     o.signals = {};
     CHECK_THROWS_AS(sig::shutdown::install(o), runtime::error);
     CHECK(sig::shutdown::current() == nullptr);
+  }
+  SUBCASE("request() takes 0 or one of the coordinator's signals") {
+    sig::shutdown_options o;
+    o.on_signal = sig::exit_mode::return_from_wait;
+    auto& sd = sig::shutdown::install(o);
+    int n = 0;
+    sd.add_hook("count", [&] { ++n; });
+    for (int bad : {-1, 255, 64, 1000, SIGUSR1}) CHECK_THROWS_AS(sd.request(bad), runtime::error);
+    REQUIRE_FALSE(sd.stopping());
+    sd.request(SIGTERM);
+    CHECK(sd.wait() == SIGTERM);
+    CHECK(n == 1);
+    sd.uninstall();
+  }
+  SUBCASE("a deadline expiry that arrives after the hooks finished is ignored") {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      sig::shutdown_options o;
+      o.on_signal = sig::exit_mode::return_from_wait;
+      auto& sd = sig::shutdown::install(o);
+      sd.add_hook("quick", [] {});
+      sd.request();
+      sd.wait();
+      // What a deadline timer that fired just before timer_delete leaves behind.
+      siginfo_t si{};
+      si.si_signo = SIGTERM;
+      si.si_code = SI_TIMER;
+      ::syscall(SYS_rt_sigqueueinfo, ::getpid(), SIGTERM, &si);
+      for (int i = 0; i < 100; ++i) ::usleep(10000);  // TSan delivers at its next intercepted call
+      ::_exit(0);
+    }
+    REQUIRE(pid > 0);
+    const int status = wait_status(pid);
+    if (!under_tsan) CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  }
+  SUBCASE("a signal ignored at install stays ignored (GNU coding standards) unless catch_ignored") {
+    struct sigaction ign {}, prev {}, cur {};
+    ign.sa_handler = SIG_IGN;
+    ::sigaction(SIGHUP, &ign, &prev);
+    sig::shutdown_options o;
+    o.signals = sig::signal_set{SIGHUP, SIGTERM};
+    o.on_signal = sig::exit_mode::return_from_wait;
+    auto& sd = sig::shutdown::install(o);
+    ::sigaction(SIGHUP, nullptr, &cur);
+    CHECK((cur.sa_handler == SIG_IGN));
+    ::sigaction(SIGTERM, nullptr, &cur);
+    CHECK((cur.sa_handler != SIG_IGN && cur.sa_handler != SIG_DFL));
+    sd.uninstall();
+    o.catch_ignored = true;
+    auto& sd2 = sig::shutdown::install(o);
+    ::sigaction(SIGHUP, nullptr, &cur);
+    CHECK((cur.sa_handler != SIG_IGN));
+    sd2.uninstall();
+    ::sigaction(SIGHUP, nullptr, &cur);
+    CHECK((cur.sa_handler == SIG_IGN));
+    ::sigaction(SIGHUP, &prev, nullptr);
+
+    // nohup: a process started with SIGHUP ignored survives a SIGHUP.
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::sigaction(SIGHUP, &ign, nullptr);
+      sig::shutdown_options fo;
+      fo.signals = sig::signal_set{SIGHUP, SIGTERM};
+      (void)sig::shutdown::install(fo);
+      ::raise(SIGHUP);
+      for (int i = 0; i < 100; ++i) ::usleep(10000);  // TSan delivers at its next intercepted call
+      ::_exit(0);
+    }
+    REQUIRE(pid > 0);
+    const int status = wait_status(pid);
+    if (!under_tsan) CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  }
+  SUBCASE("uninstall waits for a handler that holds the wake fd") {
+    sig::shutdown_options o;
+    o.on_signal = sig::exit_mode::return_from_wait;
+    o.force_on_second = false;
+    auto& sd = sig::shutdown::install(o);
+    in_hook = false;
+    released = false;
+    hook_guard g(&pause_in_flight);
+    std::thread taker([] { signal_on_another_thread(SIGTERM); });
+    while (!in_hook.load()) std::this_thread::yield();
+    sd.uninstall();
+    const bool drained = released.load();
+    released = true;
+    taker.join();
+    CHECK(drained);
+  }
+  SUBCASE("the watcher gets an alternate signal stack when the SIGSEGV handler runs on one") {
+    struct sigaction segv {}, prev {};
+    segv.sa_handler = [](int) { ::_exit(99); };
+    sigemptyset(&segv.sa_mask);
+    segv.sa_flags = SA_ONSTACK;
+    ::sigaction(SIGSEGV, &segv, &prev);
+    sig::shutdown_options o;
+    o.on_signal = sig::exit_mode::return_from_wait;
+    auto& sd = sig::shutdown::install(o);
+    std::atomic<int> on_alt{-1};
+    sd.add_hook("look", [&] {
+      stack_t ss{};
+      ::sigaltstack(nullptr, &ss);
+      on_alt = (ss.ss_flags & SS_DISABLE) != 0 ? 0 : 1;
+    });
+    sd.request();
+    sd.wait();
+    sd.uninstall();
+    ::sigaction(SIGSEGV, &prev, nullptr);
+    CHECK(on_alt == 1);
   }
 }

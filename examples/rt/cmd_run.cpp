@@ -170,8 +170,12 @@ int cmd_run(const invocation& inv) {
   argv[0] = *program;
 
   sig::child_result r;
+  sig::child_options run_opts;
+  // As `bun run`: SIGINT/SIGTERM go to the child, and rt ends the way the child ends (a child that traps
+  // SIGTERM and exits 7 makes rt exit 7). rt's own shutdown would end rt at once with 128+n instead.
+  run_opts.notify_shutdown = false;
   try {
-    r = sig::run_child(argv, envp, {});
+    r = sig::run_child(argv, envp, run_opts);
   } catch (const runtime::error& e) {
     say("error: " + (e.code() == "signal.program_not_found" ? "Script not found " + shown_word(shown) : e.message()) +
         "\n");

@@ -15,6 +15,7 @@
 #  include <cstdint>
 #  include <cstdio>
 #  include <cstdlib>
+#  include <cstring>
 #  include <exception>
 #  include <functional>
 #  include <initializer_list>
@@ -108,12 +109,29 @@ struct shutdown_options {
   /// stdio buffers are not flushed, as with the default disposition): for programs that write with write(2)
   /// or flush as they go, and care about start-up time.
   bool on_demand_watcher = false;
+  /// Also catch a signal that was ignored (SIG_IGN) at install. By default such a signal stays ignored, as the
+  /// GNU coding standards ask: nohup ignores SIGHUP, and `sh` starts background jobs with SIGINT and SIGQUIT
+  /// ignored, and the user meant them to survive those.
+  bool catch_ignored = false;
 };
 
 /// Identifies a registered hook, for remove_hook.
 enum class hook_id : std::uint64_t {};
 
 class shutdown;
+
+/// Test hooks; not for production use.
+namespace testing {
+/// Places where a test can make another thread act at a chosen moment (testing::set_hook).
+enum class point : std::uint8_t {
+  before_spawn,       ///< run_child: forwarding installed, the child not started yet (the caller's thread)
+  child_exited,       ///< run_child: the child has exited and forwarding stopped; dispositions not restored yet
+  draining,           ///< run_child or shutdown::uninstall waits for a handler in flight (once per spin)
+  handler_in_flight,  ///< a handler holds a child pid or the wake fd (signal context: the hook must be
+                      ///< async-signal-safe)
+};
+using hook_fn = void (*)(point) noexcept;
+}  // namespace testing
 
 }  // namespace runtime::inline v1::signal
 RUNTIME_EXPORT_END
@@ -130,18 +148,39 @@ struct global_state {
   std::atomic<int> owner_pid{0};             // the process that installed the coordinator
   std::atomic<int> child_target{0};          // pid (or -pgid) signals are forwarded to; 0: none yet
   std::atomic<bool> child_shares_group{true};
-  std::atomic<unsigned long long> child_pending{0};  // signals that arrived before the child existed
+  std::atomic<unsigned long long> child_pending{0};  // signals that arrived while there was no child to send to
+  std::atomic<unsigned long long> child_chain{0};    // forwarded signals whose handler before run_child's is the
+                                                     // coordinator's (child_options::notify_shutdown)
+  std::atomic<bool> child_notify{true};              // child_options::notify_shutdown
   std::atomic<unsigned> forwarded{0};
   std::atomic<bool> child_busy{false};
+  // Handlers between reading a child pid or the wake fd and using it: the pid is not reaped and the fd not
+  // closed until this drains (drain_handlers), so a late kill never hits a reused pid, nor a write a reused fd.
+  std::atomic<unsigned> in_flight{0};
   std::atomic<bool> watcher_live{true};      // a watcher reads the pipe (or is being started)
   std::atomic<bool> exit_on_signal{true};    // exit_mode::exit_process
+  // Raised before the deadline timer is deleted: an expiry already queued then arrives late, after the hooks
+  // finished in time, and must not end the process.
+  std::atomic<bool> deadline_disarmed{true};
+  std::atomic<testing::hook_fn> test_hook{nullptr};
 };
 static_assert(std::atomic<int>::is_always_lock_free && std::atomic<bool>::is_always_lock_free &&
-              std::atomic<unsigned long long>::is_always_lock_free && std::atomic<unsigned>::is_always_lock_free);
+              std::atomic<unsigned long long>::is_always_lock_free && std::atomic<unsigned>::is_always_lock_free &&
+              std::atomic<testing::hook_fn>::is_always_lock_free);
 
 inline global_state& state() noexcept {
   static constinit global_state s{};
   return s;
+}
+
+// What the handlers and request() write to the wake pipe; the watcher reads the signal from first_signal.
+inline constexpr unsigned char wake_byte = 1;
+// What uninstall writes to stop the watcher; nothing else ever writes it.
+inline constexpr unsigned char quit_byte = 0xff;
+
+// async-signal-safe (when the test's hook is)
+inline void test_point(testing::point p) noexcept {
+  if (const auto h = state().test_hook.load(std::memory_order_relaxed)) h(p);
 }
 
 // async-signal-safe
@@ -181,6 +220,10 @@ inline void on_shutdown_signal(int sig, siginfo_t* info, void*) noexcept {
   if (::getpid() != s.owner_pid.load()) die_now(sig, true);
   if (s.stopping.exchange(true)) {
     if (info != nullptr && info->si_code == SI_TIMER) {
+      if (s.deadline_disarmed.load()) {
+        errno = saved;
+        return;
+      }
       // The shutdown deadline (shutdown::arm_deadline): the hooks took too long.
       write_stderr("runtime.signal: shutdown deadline passed; exiting\n");
       die_now(s.first_signal.load(), s.reraise.load());
@@ -194,20 +237,32 @@ inline void on_shutdown_signal(int sig, siginfo_t* info, void*) noexcept {
   // No watcher yet (shutdown_options::on_demand_watcher): there is no hook to run, so exiting is all that is
   // left. In return_from_wait mode the byte below waits in the pipe for the watcher wait() starts.
   if (!s.watcher_live.load() && s.exit_on_signal.load()) die_now(sig, s.reraise.load());
-  const auto byte = static_cast<unsigned char>(sig);
+  s.in_flight.fetch_add(1);
   const int fd = s.wake_fd.load();
+  test_point(testing::point::handler_in_flight);
   // A full pipe already holds a wake-up, so a failed write loses nothing.
   if (fd >= 0) {
-    [[maybe_unused]] auto n = ::write(fd, &byte, 1);
+    [[maybe_unused]] auto n = ::write(fd, &wake_byte, 1);
   }
+  s.in_flight.fetch_sub(1);
   errno = saved;
 }
 
-// run_child's handler: pass the signal on to the child (or remember it until the child exists).
+// run_child's handler: pass the signal on to the child (or remember it while there is no child), then hand
+// it to the shutdown coordinator when run_child replaced the coordinator's handler.
 // async-signal-safe
-inline void on_forward_signal(int sig, siginfo_t* info, void*) noexcept {
+inline void on_forward_signal(int sig, siginfo_t* info, void* ctx) noexcept {
   auto& s = state();
   const int saved = errno;
+  const bool coordinator = ((s.child_chain.load() >> sig) & 1U) != 0;
+  // The coordinator's deadline timer re-sends its signal (shutdown::arm_deadline): it is the coordinator's
+  // verdict on its own hooks (one of which may be running this child), never something for the child.
+  if (coordinator && info != nullptr && info->si_code == SI_TIMER) {
+    on_shutdown_signal(sig, info, ctx);
+    errno = saved;
+    return;
+  }
+  s.in_flight.fetch_add(1);
   int target = s.child_target.load();
   if (target == 0) {
     s.child_pending.fetch_or(1ULL << sig);
@@ -223,6 +278,7 @@ inline void on_forward_signal(int sig, siginfo_t* info, void*) noexcept {
         }
     }
   } else {
+    test_point(testing::point::handler_in_flight);
     // A terminal's Ctrl-C (si_code SI_KERNEL) already reached a child in our process group: do not double it.
     const bool from_tty = info != nullptr && info->si_code == SI_KERNEL;
     if (!(from_tty && s.child_shares_group.load())) {
@@ -230,7 +286,23 @@ inline void on_forward_signal(int sig, siginfo_t* info, void*) noexcept {
       s.forwarded.fetch_add(1);
     }
   }
+  s.in_flight.fetch_sub(1);
+  // Forwarded first: the coordinator may end the process right here (no watcher yet, a second signal).
+  if (coordinator && s.child_notify.load()) on_shutdown_signal(sig, info, ctx);
   errno = saved;
+}
+
+// Waits until no handler holds a child pid or the wake fd. Handlers never block, so this is a short spin.
+inline void drain_handlers() noexcept {
+  while (state().in_flight.load() != 0) {
+    test_point(testing::point::draining);
+    std::this_thread::yield();
+  }
+}
+
+// Whether `sa` ignores its signal (the GNU coding standards leave such a signal alone: nohup, `cmd &`).
+inline bool ignores(const struct sigaction& sa) noexcept {
+  return (sa.sa_flags & SA_SIGINFO) == 0 && sa.sa_handler == SIG_IGN;
 }
 
 inline void install_action(int sig, void (*fn)(int, siginfo_t*, void*), const sigset_t& mask,
@@ -264,6 +336,8 @@ namespace runtime::inline v1::signal {
 /// On the first signal the watcher requests stop on `token()`, then runs the hooks once each, newest first, on
 /// its own thread; if they outlast the deadline (a kernel timer re-sends the signal) the process exits anyway
 /// with the same status. A second signal during shutdown exits at once (unless `force_on_second` is off).
+/// A signal that was ignored at install stays ignored unless `catch_ignored` is on. While run_child runs, the
+/// coordinator still sees its signals (child_options::notify_shutdown).
 /// Exit status: 128+n, or death by signal n when `reraise` is on. Hooks must not call wait() or uninstall().
 ///
 /// **Example**:
@@ -304,13 +378,13 @@ class shutdown {
     sigset_t old;
     pthread_sigmask(SIG_BLOCK, &mask, &old);
     for (int sig = 1; sig < 64; ++sig)
-      if (opts_.signals.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
+      if (owned_.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
     auto& st = detail::state();
     st.wake_fd.store(-1);
-    const unsigned char quit = quit_byte;
-    [[maybe_unused]] auto n = ::write(wake_wr_, &quit, 1);
+    [[maybe_unused]] auto n = ::write(wake_wr_, &detail::quit_byte, 1);
     if (watcher_.joinable()) watcher_.join();
     disarm_deadline();
+    detail::drain_handlers();  // a handler on another thread may still hold wake_wr_
     ::close(wake_wr_);
     ::close(wake_rd_);
     st.stopping.store(false);
@@ -352,7 +426,12 @@ class shutdown {
 
   /// Starts a shutdown as if signal `sig` had arrived (0: none; the process is then never exited for you).
   /// No effect when a shutdown already started.
-  void request(int sig = 0) noexcept {
+  /// \pre `sig` is 0 or one of options().signals (the exit status and the deadline depend on it).
+  /// \throws runtime::error (kind signal, "signal.unsupported") for any other `sig`.
+  void request(int sig = 0) {
+    if (sig != 0 && !opts_.signals.contains(sig))
+      throw error(error_kind::signal, "signal.unsupported",
+                  "request(" + std::to_string(sig) + "): the signal must be 0 or one of the coordinator's signals");
     auto& st = detail::state();
     {
       // Without a watcher there are no hooks: the shutdown is just the stop request, done here.
@@ -368,8 +447,7 @@ class shutdown {
     if (st.stopping.exchange(true)) return;
     int none = 0;
     st.first_signal.compare_exchange_strong(none, sig);
-    const auto byte = static_cast<unsigned char>(sig);
-    [[maybe_unused]] auto n = ::write(wake_wr_, &byte, 1);
+    [[maybe_unused]] auto n = ::write(wake_wr_, &detail::wake_byte, 1);
   }
 
   /// Blocks until a shutdown has started and its hooks have run. \returns its signal (0 for request()).
@@ -410,8 +488,6 @@ class shutdown {
     std::string name;
     std::function<void()> fn;
   };
-  static constexpr unsigned char quit_byte = 0xff;
-
   struct mask_guard {
     sigset_t old;
     explicit mask_guard(signal_set s) noexcept {
@@ -456,12 +532,21 @@ class shutdown {
     sigset_t old;
     pthread_sigmask(SIG_BLOCK, &mask, &old);
     try {
-      for (int sig = 1; sig < 64; ++sig)
-        if (opts_.signals.contains(sig)) detail::install_action(sig, &detail::on_shutdown_signal, mask, &previous_[sig]);
+      for (int sig = 1; sig < 64; ++sig) {
+        if (!opts_.signals.contains(sig)) continue;
+        struct sigaction cur {};
+        ::sigaction(sig, nullptr, &cur);
+        if (detail::ignores(cur) && !opts_.catch_ignored) {
+          previous_[sig] = cur;  // what exit_for re-raises with after request(sig)
+          continue;
+        }
+        detail::install_action(sig, &detail::on_shutdown_signal, mask, &previous_[sig]);
+        owned_.add(sig);
+      }
       if (!opts_.on_demand_watcher) ensure_watcher();
     } catch (...) {
       for (int sig = 1; sig < 64; ++sig)
-        if (opts_.signals.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
+        if (owned_.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
       st.wake_fd.store(-1);
       ::close(wake_rd_);
       ::close(wake_wr_);
@@ -500,7 +585,24 @@ class shutdown {
     ensure_watcher();
   }
 
+  // A stack overflow in a hook is reported only if the crash handler has an alternate stack to run on, and
+  // such stacks are per thread: the watcher gets one when the SIGSEGV handler asks for it (SA_ONSTACK, as
+  // runtime::crash::install does). Freed when the watcher returns; an exit from the watcher needs no free.
+  struct alt_stack {
+    bool on = false;
+    alt_stack() noexcept {
+      struct sigaction segv {};
+      if (::sigaction(SIGSEGV, nullptr, &segv) == 0 && (segv.sa_flags & SA_ONSTACK) != 0) on = crash::prepare_thread();
+    }
+    ~alt_stack() {
+      if (on) crash::release_thread_stack();
+    }
+    alt_stack(const alt_stack&) = delete;
+    alt_stack& operator=(const alt_stack&) = delete;
+  };
+
   void watch() {
+    const alt_stack stack;
     // The watcher may take the signals itself: its handler run then wakes its own read at once.
     const sigset_t m = detail::to_sigset(opts_.signals);
     pthread_sigmask(SIG_UNBLOCK, &m, nullptr);
@@ -511,7 +613,7 @@ class shutdown {
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return;
       for (ssize_t i = 0; i < n; ++i) {
-        if (buf[i] == quit_byte) return;
+        if (buf[i] == detail::quit_byte) return;
         if (!started) {
           started = true;
           run_shutdown(detail::state().first_signal.load());
@@ -556,9 +658,14 @@ class shutdown {
   }
 
   void arm_deadline(int sig) {
-    int signo = sig;
+    // The timer must send a signal our handler takes: not one left ignored (catch_ignored).
+    int signo = owned_.contains(sig) ? sig : 0;
     for (int i = 1; signo == 0 && i < 64; ++i)
-      if (opts_.signals.contains(i)) signo = i;
+      if (owned_.contains(i)) signo = i;
+    if (signo == 0) {
+      log::warn("runtime.signal: no shutdown deadline (every shutdown signal is ignored)");
+      return;
+    }
     struct sigevent ev {};
     ev.sigev_notify = SIGEV_SIGNAL;
     ev.sigev_signo = signo;
@@ -567,6 +674,7 @@ class shutdown {
       return;
     }
     timer_armed_ = true;
+    detail::state().deadline_disarmed.store(false);
     const auto ms = std::max<long long>(opts_.deadline.count(), 1);
     struct itimerspec its {};
     its.it_value.tv_sec = static_cast<time_t>(ms / 1000);
@@ -575,6 +683,7 @@ class shutdown {
   }
 
   void disarm_deadline() noexcept {
+    detail::state().deadline_disarmed.store(true);  // before the delete: see global_state::deadline_disarmed
     if (timer_armed_) ::timer_delete(timer_);
     timer_armed_ = false;
   }
@@ -591,6 +700,7 @@ class shutdown {
   }
 
   shutdown_options opts_;
+  signal_set owned_;  // the signals whose handler is ours: opts_.signals less those left ignored
   struct sigaction previous_[64] {};
   int wake_rd_ = -1;
   int wake_wr_ = -1;
@@ -651,7 +761,17 @@ struct child_options {
   /// PATH value searched when argv[0] has no '/'; without one such a name is an error. Never read from the
   /// live environment.
   std::optional<std::string> path;
-  std::function<void(pid_t)> on_spawn;  ///< called once the child runs (signals already being forwarded)
+  /// Called once the child runs (signals already being forwarded). If it throws, the child is killed with
+  /// SIGKILL and reaped before the exception propagates: nobody is left to wait for it, and forwarding to an
+  /// unreaped pid must end.
+  std::function<void(pid_t)> on_spawn;
+  /// With a shutdown coordinator installed, a forwarded signal the coordinator owns also goes to it, so the
+  /// shutdown starts as it would without a child. Off: forwarded only, and the caller decides by the child's
+  /// status (what `bun run` does). The coordinator's deadline timer is never forwarded either way.
+  bool notify_shutdown = true;
+  /// Also forward a signal that was ignored (SIG_IGN) when run_child started; by default it stays ignored,
+  /// as the GNU coding standards ask (a nohup'd SIGHUP, a background job's SIGINT).
+  bool catch_ignored = false;
 };
 
 /// How a child ended, as a shell reports it.
@@ -692,11 +812,163 @@ inline std::optional<std::string> find_program(std::string_view name, std::strin
   }
 }
 
+}  // namespace runtime::inline v1::signal
+RUNTIME_EXPORT_END
+
+namespace runtime::inline v1::signal::detail {
+
+// run_child's forwarding, as one object so that every way out (spawn failure, on_spawn throwing, a failed
+// wait, the normal end) stops forwarding before the child is reaped and restores the dispositions.
+class child_session {
+ public:
+  child_session(const child_options& opts, std::string_view program) : program_(program) {
+    auto& st = state();
+    forward_mask_ = to_sigset(opts.forward);
+    pthread_sigmask(SIG_BLOCK, &forward_mask_, &old_mask_);
+    st.child_target.store(0);
+    st.child_pending.store(0);
+    st.child_chain.store(0);
+    st.child_notify.store(opts.notify_shutdown);
+    st.forwarded.store(0);
+    st.child_shares_group.store(!opts.new_process_group);
+    try {
+      for (int sig = 1; sig < 64; ++sig) {
+        if (!opts.forward.contains(sig)) continue;
+        struct sigaction cur {};
+        ::sigaction(sig, nullptr, &cur);
+        if (ignores(cur) && !opts.catch_ignored) continue;
+        // Marked before our handler replaces the coordinator's, so no signal in between misses the coordinator.
+        if ((cur.sa_flags & SA_SIGINFO) != 0 && cur.sa_sigaction == &on_shutdown_signal)
+          st.child_chain.fetch_or(1ULL << sig);
+        install_action(sig, &on_forward_signal, forward_mask_, &previous_[sig]);
+        installed_.add(sig);
+      }
+    } catch (...) {
+      end();
+      throw;
+    }
+  }
+
+  ~child_session() {
+    if (pid_ > 0) {
+      // Only an unwind gets here with the child unreaped (on_spawn threw): nobody will wait for it.
+      ::kill(target_, SIGKILL);
+      stop_forwarding();
+      int status = 0;
+      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+    end();
+  }
+
+  // The child runs: send it what came before its pid was known, in signal-number order, and unblock.
+  void started(pid_t pid, int target) noexcept {
+    auto& st = state();
+    pid_ = pid;
+    target_ = target;
+    st.child_target.store(target);
+    const auto pending = st.child_pending.exchange(0);
+    for (int sig = 1; sig < 64; ++sig)
+      if ((pending >> sig) & 1U) {
+        ::kill(target, sig);
+        st.forwarded.fetch_add(1);
+      }
+    pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+  }
+
+  // Waits for the child to exit and reaps it. \throws runtime::error when it cannot (SIGCHLD ignored, or
+  // someone else reaped it); never reports a status it did not get.
+  int wait_and_reap() {
+    // Wait without reaping first: while the zombie exists its pid cannot be reused, so a late forward is
+    // harmless.
+    siginfo_t info{};
+    int rc = 0;
+    while ((rc = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT)) != 0 && errno == EINTR) {
+    }
+    if (rc != 0) fail(errno);
+    stop_forwarding();
+    int status = 0;
+    pid_t w = -1;
+    while ((w = ::waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
+    }
+    if (w != pid_) fail(errno);
+    pid_ = -1;
+    return status;
+  }
+
+  unsigned forwarded() const noexcept { return state().forwarded.load(); }
+
+  child_session(const child_session&) = delete;
+  child_session& operator=(const child_session&) = delete;
+
+ private:
+  // From here a signal only sets a bit in child_pending (end() re-raises it); once the handlers that already
+  // read the pid are done, the child may be reaped.
+  void stop_forwarding() noexcept {
+    pthread_sigmask(SIG_BLOCK, &forward_mask_, nullptr);
+    state().child_target.store(0);
+    test_point(testing::point::child_exited);
+    drain_handlers();
+  }
+
+  [[noreturn]] void fail(int err) {
+    // The child is gone or not ours: never signal or wait for that pid again (it may be reused).
+    pid_ = -1;
+    stop_forwarding();
+    throw error(error_kind::signal, "signal.wait_failed",
+                "cannot learn how " + program_ + " ended: " + std::string(std::strerror(err)) +
+                    " (SIGCHLD ignored, or another thread reaped the child)");
+  }
+
+  // Restores the dispositions, then gives the process every signal that arrived while there was no child
+  // to send it to (during a failed spawn, after the exit) and that the coordinator did not already get:
+  // with the signals still blocked here it waits for the restored disposition, as without run_child.
+  void end() noexcept {
+    auto& st = state();
+    pthread_sigmask(SIG_BLOCK, &forward_mask_, nullptr);
+    st.child_target.store(0);
+    drain_handlers();
+    for (int sig = 1; sig < 64; ++sig)
+      if (installed_.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
+    const auto seen = st.child_notify.load() ? st.child_chain.load() : 0ULL;
+    const auto pending = st.child_pending.exchange(0) & ~seen;
+    for (int sig = 1; sig < 64; ++sig)
+      if ((pending >> sig) & 1U) ::kill(::getpid(), sig);
+    pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+  }
+
+  std::string program_;
+  sigset_t forward_mask_{};
+  sigset_t old_mask_{};
+  signal_set installed_;
+  struct sigaction previous_[64] {};
+  pid_t pid_ = -1;  // the child, until it is reaped
+  int target_ = 0;
+};
+
+}  // namespace runtime::inline v1::signal::detail
+
+RUNTIME_EXPORT_BEGIN
+namespace runtime::inline v1::signal {
+
 /// Starts `argv` with exactly `envp` ("NAME=value" strings), forwards `opts.forward` signals to it while it
 /// runs, reaps it and reports how it ended. The signals are blocked from before the spawn until the child's
 /// pid is known, so none is lost or sent to a wrong process; the child starts with an empty signal mask and
 /// default dispositions. One run_child at a time per process.
-/// \throws runtime::error: kind io "signal.program_not_found" / "signal.spawn_failed"; kind signal otherwise.
+///
+/// A forwarded signal that arrives when there is no child to send it to (the spawn fails, or the child has
+/// just exited) is raised again on this process once the previous dispositions are back.
+/// With a shutdown coordinator installed, its signals are forwarded and also reach the coordinator
+/// (child_options::notify_shutdown), and its deadline keeps working even when a hook is the caller.
+/// Process groups: a child in our group (the default) also gets every signal sent to the whole group
+/// (`kill(0, sig)`, `kill -TERM -pgid`), once directly and once forwarded by us; a terminal's keys
+/// (SIGINT from Ctrl-C, SIGQUIT from Ctrl-\) are recognised and not doubled. With new_process_group the
+/// child only gets what we forward.
+/// SIGCHLD must not be ignored (SIG_IGN or SA_NOCLDWAIT): the kernel would reap the child and its status
+/// would be lost.
+/// \throws runtime::error: kind io "signal.program_not_found" / "signal.spawn_failed"; kind signal otherwise
+/// ("signal.wait_failed" when the child's status cannot be had: it was reaped elsewhere). Whatever
+/// `on_spawn` throws, after the child was killed and reaped.
 inline child_result run_child(const std::vector<std::string>& argv, const std::vector<std::string>& envp,
                               child_options opts = {}) {
   if (argv.empty() || argv[0].empty()) throw error(error_kind::io, "signal.program_not_found", "no program to run");
@@ -705,6 +977,14 @@ inline child_result run_child(const std::vector<std::string>& argv, const std::v
     auto found = opts.path ? find_program(program, *opts.path) : std::nullopt;
     if (!found) throw error(error_kind::io, "signal.program_not_found", "command not found: " + program);
     program = std::move(*found);
+  }
+  {
+    // Checked before starting anything: a child whose status is bound to be lost is not worth starting.
+    struct sigaction chld {};
+    ::sigaction(SIGCHLD, nullptr, &chld);
+    if (detail::ignores(chld) || (chld.sa_flags & SA_NOCLDWAIT) != 0)
+      throw error(error_kind::signal, "signal.sigchld_ignored",
+                  "cannot run " + argv[0] + ": SIGCHLD is ignored, so its exit status would be lost");
   }
   std::vector<char*> av, ev;
   for (const auto& a : argv) av.push_back(const_cast<char*>(a.c_str()));
@@ -718,28 +998,7 @@ inline child_result run_child(const std::vector<std::string>& argv, const std::v
     ~busy_guard() { detail::state().child_busy.store(false); }
   } busy;
 
-  const sigset_t mask = detail::to_sigset(opts.forward);
-  sigset_t old;
-  pthread_sigmask(SIG_BLOCK, &mask, &old);
-  st.child_target.store(0);
-  st.child_pending.store(0);
-  st.forwarded.store(0);
-  st.child_shares_group.store(!opts.new_process_group);
-  struct sigaction previous[64] {};
-  const auto restore = [&] {
-    for (int sig = 1; sig < 64; ++sig)
-      if (opts.forward.contains(sig)) ::sigaction(sig, &previous[sig], nullptr);
-    st.child_target.store(0);
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  };
-  try {
-    for (int sig = 1; sig < 64; ++sig)
-      if (opts.forward.contains(sig)) detail::install_action(sig, &detail::on_forward_signal, mask, &previous[sig]);
-  } catch (...) {
-    restore();
-    throw;
-  }
-
+  detail::child_session session(opts, argv[0]);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t empty, all;
@@ -756,39 +1015,21 @@ inline child_result run_child(const std::vector<std::string>& argv, const std::v
   posix_spawnattr_setsigmask(&attr, &empty);
   posix_spawnattr_setsigdefault(&attr, &all);
   pid_t pid = -1;
+  detail::test_point(testing::point::before_spawn);
   const int rc = ::posix_spawn(&pid, program.c_str(), nullptr, &attr, av.data(), ev.data());
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
-    restore();
     const bool missing = rc == ENOENT || rc == ENOTDIR;
     throw error(error_kind::io, missing ? "signal.program_not_found" : "signal.spawn_failed",
                 (missing ? "command not found: " : "cannot start ") + argv[0]);
   }
-  const int target = opts.new_process_group ? -pid : pid;
-  st.child_target.store(target);
-  // Signals that came before the pid was known: hand them on now, in signal-number order.
-  const auto pending = st.child_pending.exchange(0);
-  for (int sig = 1; sig < 64; ++sig)
-    if ((pending >> sig) & 1U) {
-      ::kill(target, sig);
-      st.forwarded.fetch_add(1);
-    }
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  session.started(pid, opts.new_process_group ? -pid : pid);
   if (opts.on_spawn) opts.on_spawn(pid);
+  const int status = session.wait_and_reap();
 
-  // Wait without reaping first: while the zombie exists its pid cannot be reused, so a late forward is harmless.
-  siginfo_t info{};
-  while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
-  }
-  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
-  st.child_target.store(0);  // from here signals are dropped, never sent to a pid that may be reused
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
   child_result r;
   r.pid = pid;
-  r.forwarded = st.forwarded.load();
-  restore();
+  r.forwarded = session.forwarded();
   if (WIFSIGNALED(status)) {
     r.signal = WTERMSIG(status);
     r.core_dumped = WCOREDUMP(status);
@@ -797,6 +1038,11 @@ inline child_result run_child(const std::vector<std::string>& argv, const std::v
   }
   return r;
 }
+
+namespace testing {
+/// Calls `fn` at each testing::point from now on (nullptr: stop). For tests of the signal races only.
+inline void set_hook(hook_fn fn) noexcept { detail::state().test_hook.store(fn); }
+}  // namespace testing
 
 /// Ends this process the way the child ended: the same exit code, or (as Bun does) flush stdio, restore the
 /// default disposition and re-raise the child's signal so our parent sees the real signal. Falls back to

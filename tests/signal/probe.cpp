@@ -2,7 +2,7 @@
 // Probe for the runtime.signal integration tests (signal_integration.py): a process that installs the shutdown
 // coordinator (or runs a child) and reports readiness on stdout, so the test can send it real signals.
 //
-//   probe hooks FILE [--slow-ms N] [--hang] [--deadline-ms N] [--no-force] [--reraise] [--hup]
+//   probe hooks FILE [--slow-ms N] [--hang] [--child-in-hook] [--deadline-ms N] [--no-force] [--reraise] [--hup]
 //   probe run [--group] -- PROGRAM ARGS...       run_child with this environment, then exit like the child
 #include <chrono>
 #include <condition_variable>
@@ -45,10 +45,12 @@ int hooks_mode(int argc, char** argv) {
   runtime::signal::shutdown_options o;
   long slow_ms = 0;
   bool hang = false;
+  bool child_in_hook = false;
   for (int i = 3; i < argc; ++i) {
     std::string_view a = argv[i];
     if (a == "--slow-ms" && i + 1 < argc) slow_ms = std::atol(argv[++i]);
     else if (a == "--hang") hang = true;
+    else if (a == "--child-in-hook") child_in_hook = true;
     else if (a == "--deadline-ms" && i + 1 < argc) o.deadline = std::chrono::milliseconds(std::atol(argv[++i]));
     else if (a == "--no-force") o.force_on_second = false;
     else if (a == "--reraise") o.reraise = true;
@@ -81,6 +83,13 @@ int hooks_mode(int argc, char** argv) {
     sd.add_hook("hang", [&] {
       append_line(file, "hang-start");
       for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+    });
+  if (child_in_hook)
+    sd.add_hook("child", [&] {
+      append_line(file, "child-start");
+      // The child ignores SIGTERM, so only the deadline can end this hook; its stdio is not the test's pipes.
+      runtime::signal::run_child({"/bin/sh", "-c", "exec </dev/null >/dev/null 2>&1; trap '' TERM; sleep 8"}, {});
+      append_line(file, "child-end");
     });
   std::fputs("ready\n", stdout);
   std::fflush(stdout);

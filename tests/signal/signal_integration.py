@@ -145,6 +145,20 @@ def case_deadline(tmp):
     expect(time.monotonic() - t0 < 5, "deadline not honoured")
 
 
+def case_deadline_child(tmp):
+    # A hook waiting for a child: the deadline timer's signal belongs to the coordinator, not to the child.
+    f = os.path.join(tmp, "hooks.txt")
+    p = start(["hooks", f, "--child-in-hook", "--deadline-ms", "300"])
+    t0 = time.monotonic()
+    os.kill(p.pid, signal.SIGTERM)
+    rc = finish(p, timeout=6)
+    expect(rc == 143, "deadline with a child: exit %s, want 143" % rc)
+    expect("child-start" in lines(f), "the child hook never ran: %r" % lines(f))
+    expect("child-end" not in lines(f), "the child hook finished: %r" % lines(f))
+    expect(b"deadline" in p.err, "no deadline message on stderr")
+    expect(time.monotonic() - t0 < 6, "deadline not honoured")
+
+
 def burst(pid, n=1000):
     sent = 0
     for i in range(n):
