@@ -872,37 +872,32 @@ inline std::size_t find_too_deep_key(std::string_view t, std::size_t max_parts =
   return std::string_view::npos;
 }
 
+/// Where byte `at` of `text` is, for a finding of the pre-scans (columns count UTF-8 sequences as one).
+inline source_location location_at(std::string_view text, const std::string& path, std::size_t at) {
+  source_location l;
+  l.file = path;
+  l.line = 1;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < at; ++i)
+    if (text[i] == '\n') ++l.line, start = i + 1;
+  l.column = 1;
+  for (std::size_t i = start; i < at; ++i) l.column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+  l.line_text = line_of(text, l.line);
+  return l;
+}
+
 /// Parses one file's text into `out` (later calls override earlier ones). Converts every toml++ failure into
 /// a runtime::error; never lets another exception escape except std::bad_alloc.
 inline void parse_into(bunfig& out, std::string_view text, const std::string& path, source_kind layer,
                        const flag_table* table) {
   toml_ctx c{text, path, layer, table};
-  if (std::size_t bad = find_unsafe_non_ascii(text); bad != std::string_view::npos) {
-    source_location l;
-    l.file = path;
-    l.line = 1;
-    std::size_t start = 0;
-    for (std::size_t i = 0; i < bad; ++i)
-      if (text[i] == '\n') ++l.line, start = i + 1;
-    l.column = 1;
-    for (std::size_t i = start; i < bad; ++i) l.column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-    l.line_text = line_of(text, l.line);
+  if (std::size_t bad = find_unsafe_non_ascii(text); bad != std::string_view::npos)
     throw error(error_kind::config, "config.parse",
                 "invalid TOML: non-ASCII character outside a string (" + describe_code_point(text.substr(bad)) + ")")
-        .at(std::move(l));
-  }
-  if (std::size_t deep = find_too_deep_key(text); deep != std::string_view::npos) {
-    source_location l;
-    l.file = path;
-    l.line = 1;
-    std::size_t start = 0;
-    for (std::size_t i = 0; i < deep; ++i)
-      if (text[i] == '\n') ++l.line, start = i + 1;
-    l.column = static_cast<std::uint32_t>(deep - start + 1);
-    l.line_text = line_of(text, l.line);
+        .at(location_at(text, path, bad));
+  if (std::size_t deep = find_too_deep_key(text); deep != std::string_view::npos)
     throw error(error_kind::config, "config.parse", "invalid TOML: a key or table name of more than 256 dotted parts")
-        .at(std::move(l));
-  }
+        .at(location_at(text, path, deep));
   toml::table root;
   try {
     root = toml::parse(text, path);
