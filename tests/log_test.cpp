@@ -71,6 +71,15 @@ auto lookup_in(const env_map& m) {
 }  // namespace
 
 TEST_CASE("runtime::log::filter") {
+  SUBCASE("level names, any case") {
+    static_assert(noexcept(lg::parse_level("warn")));
+    CHECK(lg::parse_level("WARNING") == lg::level::warn);
+    CHECK(lg::parse_level("Trace") == lg::level::trace);
+    CHECK(lg::parse_level("none") == lg::level::off);
+    CHECK_FALSE(lg::parse_level("warnin"));
+    CHECK_FALSE(lg::parse_level(""));
+    CHECK_FALSE(lg::parse_level("debug "));
+  }
   SUBCASE("a bare level sets the default") {
     auto f = lg::filter::parse("debug");
     REQUIRE(f);

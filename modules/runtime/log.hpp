@@ -127,14 +127,18 @@ constexpr std::string_view to_string(level l) noexcept {
 
 /// Parses a level name, case-insensitively ("WARN", "warning" and "warn" are all warn).
 inline std::optional<level> parse_level(std::string_view s) noexcept {
-  std::string low;
-  for (char c : s) low += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  if (low == "off" || low == "none") return level::off;
-  if (low == "error") return level::error;
-  if (low == "warn" || low == "warning") return level::warn;
-  if (low == "info") return level::info;
-  if (low == "debug") return level::debug;
-  if (low == "trace") return level::trace;
+  auto is = [s](std::string_view lower_word) {  // no allocation: noexcept holds
+    if (s.size() != lower_word.size()) return false;
+    for (std::size_t i = 0; i < s.size(); ++i)
+      if ((s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i]) != lower_word[i]) return false;
+    return true;
+  };
+  if (is("off") || is("none")) return level::off;
+  if (is("error")) return level::error;
+  if (is("warn") || is("warning")) return level::warn;
+  if (is("info")) return level::info;
+  if (is("debug")) return level::debug;
+  if (is("trace")) return level::trace;
   return std::nullopt;
 }
 
