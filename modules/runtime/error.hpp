@@ -373,6 +373,18 @@ struct sink {
     for (char c : s) put(c);
     return *this;
   }
+  // Text from a slot (an exception's message, argv-derived names): control characters other than newline and
+  // tab are written as \xNN, so the report cannot carry terminal escape sequences.
+  // async-signal-safe
+  sink& text(std::string_view s) noexcept {
+    static constexpr char hex[] = "0123456789abcdef";
+    for (char c : s) {
+      const auto u = static_cast<unsigned char>(c);
+      if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7f) put('\\').put('x').put(hex[u >> 4]).put(hex[u & 15]);
+      else put(c);
+    }
+    return *this;
+  }
   // async-signal-safe
   sink& dec(long long v) noexcept {
     char t[24];
@@ -806,8 +818,8 @@ inline void write_report(int sig, siginfo_t* info, void* uctx, long tid) noexcep
                         (addr > sp ? addr - sp : sp - addr) < 64 * 1024;
 
   out.put("\n==================== crash report ====================\n");
-  out.put(program);
-  if (!g.version.get().empty()) out.put(' ').put(g.version.get());
+  out.text(program);
+  if (!g.version.get().empty()) out.put(' ').text(g.version.get());
   out.put(" crashed: ").put(signal_name(sig)).put(" (").put(signal_meaning(sig)).put(")\n");
   out.put("signal: ").put(signal_name(sig)).put(' ').dec(sig).put(", code ");
   if (!ct.name.empty()) out.put(ct.name).put(' ');
@@ -817,7 +829,7 @@ inline void write_report(int sig, siginfo_t* info, void* uctx, long tid) noexcep
   if (pc != 0) out.put("program counter: ").hex(pc).put('\n');
   if (overflow) out.put("likely cause: stack overflow (the fault address is next to the stack pointer)\n");
   std::string_view reason = g.reason.get();
-  if (!reason.empty()) out.put("reason: ").put(reason).put('\n');
+  if (!reason.empty()) out.put("reason: ").text(reason).put('\n');
   out.flush();
 
   if (g.fault_in_report.load(std::memory_order_relaxed)) {
@@ -828,11 +840,11 @@ inline void write_report(int sig, siginfo_t* info, void* uctx, long tid) noexcep
 
   out.put("thread: ").dec(tid).put(tid == g.main_tid ? " (main thread)\n" : " (not the main thread)\n");
   out.put("pid: ").dec(::getpid()).put('\n');
-  out.put("os: ").put(g.os_name.get()).put(' ').put(g.os_release.get()).put(' ').put(g.os_machine.get()).put('\n');
-  out.put("ci: ").put(g.ci.get().empty() ? std::string_view("no") : g.ci.get()).put('\n');
-  out.put("container: ").put(g.container.get().empty() ? std::string_view("no") : g.container.get()).put('\n');
-  out.put("command: ").put(g.command.get().empty() ? std::string_view("(none)") : g.command.get()).put('\n');
-  out.put("features: ").put(g.features.get().empty() ? std::string_view("(none)") : g.features.get()).put('\n');
+  out.put("os: ").text(g.os_name.get()).put(' ').text(g.os_release.get()).put(' ').text(g.os_machine.get()).put('\n');
+  out.put("ci: ").text(g.ci.get().empty() ? std::string_view("no") : g.ci.get()).put('\n');
+  out.put("container: ").text(g.container.get().empty() ? std::string_view("no") : g.container.get()).put('\n');
+  out.put("command: ").text(g.command.get().empty() ? std::string_view("(none)") : g.command.get()).put('\n');
+  out.put("features: ").text(g.features.get().empty() ? std::string_view("(none)") : g.features.get()).put('\n');
   out.flush();
 
   void* raw[crash_max_frames];

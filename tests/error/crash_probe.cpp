@@ -152,6 +152,7 @@ int main(int argc, char** argv) {
   else if (mode == "std-exception") probe_throw_std();
   else if (mode == "terminate") std::terminate();
   else if (mode == "fatal") runtime::crash::fatal("invariant broken: probe");
+  else if (mode == "fatal-escape") runtime::crash::fatal("escape \x1b[31mred\x07\r done\n  next line");
   else if (mode == "thread") {
     std::thread t([] { probe_null_deref(); });
     t.join();

@@ -30,6 +30,8 @@ CASES = {
                                        "probe_throw_std"]),
     "terminate": (signal.SIGABRT, ["reason: std::terminate called without an active exception"]),
     "fatal": (signal.SIGABRT, ["reason: invariant broken: probe"]),
+    # terminal control characters in a slot are escaped; newlines (an exception's "caused by" lines) are kept
+    "fatal-escape": (signal.SIGABRT, ["reason: escape \\x1b[31mred\\x07\\x0d done\n  next line\n"]),
     "thread": (signal.SIGSEGV, ["SIGSEGV", "(not the main thread)", "probe_null_deref"]),
     "two-threads": (signal.SIGSEGV, ["SIGSEGV", "(not the main thread)", "probe_null_deref"]),
     "handler-crash": (signal.SIGSEGV, ["SIGSEGV", "crash handler: crashed while reporting (SIGSEGV)"]),
@@ -88,6 +90,8 @@ def main():
         for s in common + needles:
             if s not in err:
                 fails.append(f"missing {s!r}")
+        if mode == "fatal-escape" and ("\x1b" in err or "\x07" in err):
+            fails.append("a raw terminal control character reached stderr")
         if SECRET in err:
             fails.append("an environment value leaked into the report")
         if "still alive" in err:
