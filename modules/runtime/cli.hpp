@@ -1265,6 +1265,32 @@ std::vector<const option*> all_options(const program<Cmd>& p) {
 
 // Every name and choice goes into the scripts as a quoted literal and is matched by the scripts' own prefix
 // test, never through `compgen -W` (which expands `$(...)` and `$VAR` in its word list).
+// The `case` arms (bash and zsh syntax alike) that complete option values: `eq` for `--opt=<cur>` (any option
+// that takes a value), `next` for `--opt <cur>` (one that needs one). A choice list runs `choices_cmd` followed
+// by the quoted choices, a path runs `files_cmd`; a `next` arm then runs `ret`.
+struct value_case_arms {
+  std::string eq, next;
+};
+template <class Cmd>
+value_case_arms value_cases(const program<Cmd>& p, const std::string& choices_cmd, const std::string& files_cmd,
+                            std::string_view ret) {
+  value_case_arms arms;
+  for (const option* o : all_options(p)) {
+    const auto how = completes_as(*o);
+    if (how == value_completion::none) continue;
+    const std::string action = how == value_completion::choices
+                                   ? choices_cmd + quoted_words(split_words(o->choices, '|'), " ")
+                                   : files_cmd;
+    if (!o->name.empty()) arms.eq += "      " + sh_word("--" + std::string(o->name)) + ") " + action + " ;;\n";
+    if (o->optional_value) continue;
+    std::vector<std::string> pats;
+    if (!o->name.empty()) pats.push_back("--" + std::string(o->name));
+    if (o->short_name) pats.push_back(std::string("-") + o->short_name);
+    arms.next += "    " + quoted_words(pats, "|") + ") " + action + "; " + std::string(ret) + " ;;\n";
+  }
+  return arms;
+}
+
 template <class Cmd>
 std::string bash_script(const program<Cmd>& p) {
   const std::string base = "_" + ident(p.name) + "_complete";
@@ -1312,20 +1338,7 @@ std::string bash_script(const program<Cmd>& p) {
   out += "    esac\n";
   out += "  done\n";
   // Values: `--opt=<cur>` for any option that takes one, `--opt <cur>` for one that needs one.
-  std::string eq_cases, next_cases;
-  for (const option* o : all_options(p)) {
-    const auto how = completes_as(*o);
-    if (how == value_completion::none) continue;
-    const std::string action = how == value_completion::choices
-                                   ? add + " \"$val\" " + quoted_words(split_words(o->choices, '|'), " ")
-                                   : files + " \"$val\"";
-    if (!o->name.empty()) eq_cases += "      " + sh_word("--" + std::string(o->name)) + ") " + action + " ;;\n";
-    if (o->optional_value) continue;
-    std::vector<std::string> pats;
-    if (!o->name.empty()) pats.push_back("--" + std::string(o->name));
-    if (o->short_name) pats.push_back(std::string("-") + o->short_name);
-    next_cases += "    " + quoted_words(pats, "|") + ") " + action + "; return 0 ;;\n";
-  }
+  auto [eq_cases, next_cases] = value_cases(p, add + " \"$val\" ", files + " \"$val\"", "return 0");
   out += "  local val\n";
   out += "  if [[ \"$cur\" == --*=* ]]; then\n";
   out += "    val=\"${cur#*=}\"\n";
@@ -1410,20 +1423,7 @@ std::string zsh_script(const program<Cmd>& p) {
   out += "    esac\n";
   out += "  done\n";
   // Option values: `--opt=<cur>` and `--opt <cur>`, as the bash script.
-  std::string eq_cases, next_cases;
-  for (const option* o : all_options(p)) {
-    const auto how = completes_as(*o);
-    if (how == value_completion::none) continue;
-    const std::string action = how == value_completion::choices
-                                   ? "compadd -- " + quoted_words(split_words(o->choices, '|'), " ")
-                                   : std::string("_files");
-    if (!o->name.empty()) eq_cases += "      " + sh_word("--" + std::string(o->name)) + ") " + action + " ;;\n";
-    if (o->optional_value) continue;
-    std::vector<std::string> pats;
-    if (!o->name.empty()) pats.push_back("--" + std::string(o->name));
-    if (o->short_name) pats.push_back(std::string("-") + o->short_name);
-    next_cases += "    " + quoted_words(pats, "|") + ") " + action + "; return ;;\n";
-  }
+  auto [eq_cases, next_cases] = value_cases(p, "compadd -- ", "_files", "return");
   out += "  if [[ \"$PREFIX\" == --*=* ]]; then\n";
   out += "    local opt=\"${PREFIX%%=*}\"\n";
   out += "    compset -P '*='\n";
