@@ -5,7 +5,6 @@ module;
 #include "runtime/alloc.hpp"
 #undef RUNTIME_GMF
 export module runtime.alloc;
-import runtime.error;
 #define RUNTIME_MODULE 1
 #if RUNTIME_ATTACH_TO_GLOBAL_MODULE
 extern "C++" {

@@ -5,10 +5,8 @@ module;
 #include "runtime/cli.hpp"
 #undef RUNTIME_GMF
 export module runtime.cli;
-import runtime.error;
-import runtime.log;
-import runtime.alloc;
-import runtime.env;
+export import runtime.error;  // parse errors are runtime::error
+export import runtime.env;    // option lookups take an environment
 #define RUNTIME_MODULE 1
 #if RUNTIME_ATTACH_TO_GLOBAL_MODULE
 extern "C++" {

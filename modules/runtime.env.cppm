@@ -5,9 +5,7 @@ module;
 #include "runtime/env.hpp"
 #undef RUNTIME_GMF
 export module runtime.env;
-import runtime.error;
-import runtime.log;
-import runtime.alloc;
+export import runtime.error;  // env throws and returns runtime::error
 #define RUNTIME_MODULE 1
 #if RUNTIME_ATTACH_TO_GLOBAL_MODULE
 extern "C++" {

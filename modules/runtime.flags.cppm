@@ -5,10 +5,9 @@ module;
 #include "runtime/flags.hpp"
 #undef RUNTIME_GMF
 export module runtime.flags;
-import runtime.error;
-import runtime.log;
-import runtime.alloc;
-import runtime.env;
+export import runtime.error;  // loading throws runtime::error
+export import runtime.log;    // bunfig_settings::log_level is a log::level
+export import runtime.env;    // flags resolve from an environment
 #define RUNTIME_MODULE 1
 #if RUNTIME_ATTACH_TO_GLOBAL_MODULE
 extern "C++" {

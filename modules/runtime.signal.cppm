@@ -5,7 +5,7 @@ module;
 #include "runtime/signal.hpp"
 #undef RUNTIME_GMF
 export module runtime.signal;
-import runtime.error;
+export import runtime.error;  // child and shutdown failures are runtime::error
 import runtime.log;
 #define RUNTIME_MODULE 1
 #if RUNTIME_ATTACH_TO_GLOBAL_MODULE

@@ -33,7 +33,6 @@
 #  include <nlohmann/json.hpp>
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
-#  include "runtime/error.hpp"
 #endif
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_ALLOC_HPP_)
 #define RUNTIME_ALLOC_HPP_

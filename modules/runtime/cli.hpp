@@ -28,8 +28,6 @@
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
 #  include "runtime/error.hpp"
-#  include "runtime/log.hpp"
-#  include "runtime/alloc.hpp"
 #  include "runtime/env.hpp"
 #endif
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_CLI_HPP_)

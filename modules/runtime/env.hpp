@@ -30,8 +30,6 @@
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
 #  include "runtime/error.hpp"
-#  include "runtime/log.hpp"
-#  include "runtime/alloc.hpp"
 #endif
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_ENV_HPP_)
 #define RUNTIME_ENV_HPP_

@@ -51,7 +51,6 @@
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
 #  include "runtime/error.hpp"
 #  include "runtime/log.hpp"
-#  include "runtime/alloc.hpp"
 #  include "runtime/env.hpp"
 #endif
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_FLAGS_HPP_)
