@@ -4,7 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 pkgs=(meson ninja-build pkg-config python3 g++-12 clang-19 clang-tools-19 lld-19 libclang-rt-19-dev
-      libmimalloc-dev doctest-dev nlohmann-json3-dev libtomlplusplus-dev nodejs npm hyperfine time zsh fish bash-completion)
+      libmimalloc-dev doctest-dev nlohmann-json3-dev libtomlplusplus-dev nodejs npm hyperfine time zsh fish bash-completion cmake)
 missing=()
 for p in "${pkgs[@]}"; do
   case $p in
