@@ -54,6 +54,10 @@ constexpr std::optional<bool> parse_bool_word(std::string_view v) noexcept {
   return std::nullopt;
 }
 
+/// Bun's feature-flag truthiness (src/env_var.zig): false when empty or a false word ("0", "false", "no",
+/// "off" in any case), true for anything else ("2", "maybe" included). async-signal-safe.
+constexpr bool is_truthy_value(std::string_view v) noexcept { return !(v.empty() || is_false_word(v)); }
+
 /// The accepted words, for messages: "true, false, 1, 0, yes, no, on, off".
 inline constexpr std::string_view bool_words_list = "true, false, 1, 0, yes, no, on, off";
 
