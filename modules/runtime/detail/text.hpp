@@ -87,7 +87,8 @@ struct escape_policy {
 namespace escape {
 /// A log line (runtime.log text records) and any one-line message: \n \r \t, other C0 and DEL as \xNN.
 inline constexpr escape_policy log_line{};
-/// Same as log_line; the name for parser messages made one line (flags' TOML/JSON errors).
+/// Same as log_line; the name for parser messages made one line (flags' TOML/JSON errors; its old copy wrote a
+/// CR as \x0d, now \r as in logs).
 inline constexpr escape_policy one_line{};
 /// A multi-line report (the crash report's slot text): newline and tab kept, other C0 and DEL as \xNN.
 inline constexpr escape_policy report{.keep = "\n\t", .named = {}};
