@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+// runtime.alloc / debug_report: how debug_allocator findings are described, their stacks symbolised,
+// and delivered (the process-wide error handler).
+#ifndef RUNTIME_MODULE
+#  include <atomic>
+#  include <cstdio>
+#  include <cstdlib>
+#  include <string>
+#  include <string_view>
+#  include <vector>
+#  include <cxxabi.h>
+#  include <execinfo.h>
+#endif
+#include "runtime/alloc/debug_config.hpp"
+#if !defined(RUNTIME_GMF) && !defined(RUNTIME_ALLOC_DEBUG_REPORT_HPP_)
+#define RUNTIME_ALLOC_DEBUG_REPORT_HPP_
+#include "runtime/config.hpp"
+
+namespace runtime { inline namespace v1 { namespace detail {
+
+inline std::string hex(const void* p) {
+  char buf[2 + 16 + 1];
+  std::snprintf(buf, sizeof buf, "%p", p);
+  return buf;
+}
+
+// One frame per line, demangled: "    #0 allocate_for_leak() (binary+0x1234)".
+inline void append_frames(std::string& out, const std::vector<void*>& frames) {
+  if (frames.empty()) {
+    out += "    (no stack captured)\n";
+    return;
+  }
+  char** syms = ::backtrace_symbols(frames.data(), int(frames.size()));
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    out += "    #" + std::to_string(i) + ' ';
+    std::string_view s = syms ? std::string_view(syms[i]) : std::string_view();
+    auto open = s.find('('), plus = s.find('+', open == s.npos ? 0 : open);
+    std::string shown;
+    if (open != s.npos && plus != s.npos && plus > open + 1) {
+      std::string mangled(s.substr(open + 1, plus - open - 1));
+      int status = 0;
+      char* d = abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status);
+      shown = status == 0 && d ? d : mangled;
+      std::free(d);
+      auto close = s.find(')', plus);
+      shown += " at " + std::string(s.substr(0, open)) + std::string(s.substr(plus, close - plus));
+    } else {
+      shown = s.empty() ? hex(frames[i]) : std::string(s);
+    }
+    out += shown;
+    out += '\n';
+  }
+  std::free(syms);
+}
+
+inline std::string describe(const debug_error& e) {
+  if (e.kind == debug_error_kind::leak)
+    return "leak: " + std::to_string(e.size) + " bytes at " + hex(e.ptr) + " (align " + std::to_string(e.align) + ")";
+  std::string s = "error: ";
+  s += std::string(to_string(e.kind)) + " at " + hex(e.ptr) + " (" + std::to_string(e.size) + " bytes, align " +
+       std::to_string(e.align) + ")";
+  if (e.kind == debug_error_kind::size_mismatch || e.kind == debug_error_kind::alignment_mismatch)
+    s += ": freed with size " + std::to_string(e.given_size) + ", align " + std::to_string(e.given_align);
+  if (e.kind == debug_error_kind::overrun || e.kind == debug_error_kind::use_after_free_write)
+    s += ": bad byte at offset " + std::to_string(e.offset);
+  if (e.kind == debug_error_kind::underrun) s += ": bad byte " + std::to_string(e.offset) + " bytes before the block";
+  return s;
+}
+
+inline void default_debug_handler(const debug_error& e) {
+  std::string line = "runtime::debug_allocator: " + describe(e) + '\n';
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+inline std::atomic<debug_error_handler>& debug_handler_slot() noexcept {
+  static constinit std::atomic<debug_error_handler> h{&default_debug_handler};
+  return h;
+}
+
+} } }  // namespace runtime::v1::detail
+
+RUNTIME_EXPORT_BEGIN
+namespace runtime { inline namespace v1 {
+
+/// Installs the handler called on each debug_allocator finding; returns the previous one. nullptr: silent.
+/// The handler runs on the thread that made the finding, after the allocator has released its locks: it may
+/// allocate and free through the same debug_allocator (findings it causes there reach it in turn).
+inline debug_error_handler set_debug_error_handler(debug_error_handler h) noexcept {
+  return detail::debug_handler_slot().exchange(h);
+}
+inline debug_error_handler get_debug_error_handler() noexcept { return detail::debug_handler_slot().load(); }
+
+} }  // namespace runtime::v1
+RUNTIME_EXPORT_END
+#endif
