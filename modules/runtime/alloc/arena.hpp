@@ -57,22 +57,22 @@ class arena_allocator {
   static constexpr bool is_thread_safe = false;
 
   explicit arena_allocator(arena_options opt = {}, Backing backing = Backing{})
-      : backing_(std::move(backing)), opt_(opt), next_size_(std::max<std::size_t>(opt.initial_block_size, 256)) {}
+      : backing_(std::move(backing)), options_(opt), next_size_(std::max<std::size_t>(opt.initial_block_size, 256)) {}
   arena_allocator(const arena_allocator&) = delete;
   arena_allocator& operator=(const arena_allocator&) = delete;
   arena_allocator(arena_allocator&& o) noexcept
-      : backing_(std::move(o.backing_)), opt_(o.opt_), head_(std::exchange(o.head_, nullptr)),
+      : backing_(std::move(o.backing_)), options_(o.options_), head_(std::exchange(o.head_, nullptr)),
         spare_(std::exchange(o.spare_, nullptr)), large_(std::exchange(o.large_, nullptr)),
-        large_count_(std::exchange(o.large_count_, 0)), cur_(std::exchange(o.cur_, nullptr)),
+        large_count_(std::exchange(o.large_count_, 0)), cursor_(std::exchange(o.cursor_, nullptr)),
         end_(std::exchange(o.end_, nullptr)), next_size_(o.next_size_) {}
   ~arena_allocator() { reset(reset_mode::free_all); }
 
   /// \pre align is a power of two. O(1) unless a new block is needed.
   void* allocate(std::size_t n, std::size_t align) {
-    auto c = detail::align_up(reinterpret_cast<std::uintptr_t>(cur_), align);
+    auto c = detail::align_up(reinterpret_cast<std::uintptr_t>(cursor_), align);
     auto e = reinterpret_cast<std::uintptr_t>(end_);
-    if (c <= e && n <= e - c && cur_) [[likely]] {
-      cur_ = reinterpret_cast<char*>(c + n);
+    if (c <= e && n <= e - c && cursor_) [[likely]] {
+      cursor_ = reinterpret_cast<char*>(c + n);
       return reinterpret_cast<void*>(c);
     }
     return allocate_slow(n, align);
@@ -83,15 +83,15 @@ class arena_allocator {
       pop_large();
       return;
     }
-    // The newest block ends at cur_: give it back (its alignment padding stays used, harmlessly).
-    if (p && static_cast<char*>(p) + n == cur_) cur_ = static_cast<char*>(p);
+    // The newest block ends at cursor_: give it back (its alignment padding stays used, harmlessly).
+    if (p && static_cast<char*>(p) + n == cursor_) cursor_ = static_cast<char*>(p);
   }
   /// Grows or shrinks the most recent allocation in place when the block has room.
   bool try_resize(void* p, std::size_t old_n, std::size_t new_n, std::size_t) noexcept {
     char* q = static_cast<char*>(p);
-    if (q + old_n != cur_ || !head_) return new_n <= old_n && q;  // shrinking anything "succeeds" (no-op)
+    if (q + old_n != cursor_ || !head_) return new_n <= old_n && q;  // shrinking anything "succeeds" (no-op)
     if (new_n > std::size_t(end_ - q)) return false;
-    cur_ = q + new_n;
+    cursor_ = q + new_n;
     return true;
   }
   /// Whether p points into memory handed out by this arena (O(number of blocks)).
@@ -107,7 +107,7 @@ class arena_allocator {
 
   /// The current position; allocations made after it are released by rewind(m).
   arena_marker mark() const noexcept {
-    return {head_, head_ ? std::size_t(cur_ - reinterpret_cast<char*>(head_)) : 0, large_count_};
+    return {head_, head_ ? std::size_t(cursor_ - reinterpret_cast<char*>(head_)) : 0, large_count_};
   }
   /// \pre m came from mark() on this arena, and no reset or earlier rewind went below it since.
   /// Blocks opened after m are kept for reuse; large blocks opened after m are returned to Backing.
@@ -120,10 +120,10 @@ class arena_allocator {
       spare_ = b;
     }
     if (head_) {
-      cur_ = reinterpret_cast<char*>(head_) + m.used;
+      cursor_ = reinterpret_cast<char*>(head_) + m.used;
       end_ = reinterpret_cast<char*>(head_) + head_->size;
     } else {
-      cur_ = end_ = nullptr;
+      cursor_ = end_ = nullptr;
     }
   }
   /// Releases every allocation at once.
@@ -135,7 +135,7 @@ class arena_allocator {
         spare_ = b->prev;
         free_block(b);
       }
-      next_size_ = std::max<std::size_t>(opt_.initial_block_size, 256);
+      next_size_ = std::max<std::size_t>(options_.initial_block_size, 256);
     }
   }
   /// Bytes held from Backing (blocks in use, spare and large).
@@ -160,7 +160,7 @@ class arena_allocator {
   }
   void* allocate_slow(std::size_t n, std::size_t align) {
     std::size_t need = detail::checked_add(detail::checked_add(n, align), header);
-    if (need > opt_.large_threshold) {
+    if (need > options_.large_threshold) {
       // A dedicated block, header at its start, so deallocate() of the newest one can return it at once.
       std::size_t total = detail::checked_add(large_offset(align), n);
       auto* b = static_cast<block*>(backing_.allocate(total, std::max(align, block_align)));
@@ -179,25 +179,25 @@ class arena_allocator {
       *link = b->prev;
     } else {
       std::size_t size = std::max(next_size_, need);
-      next_size_ = std::min(next_size_ * 2, std::max(opt_.max_block_size, next_size_));
+      next_size_ = std::min(next_size_ * 2, std::max(options_.max_block_size, next_size_));
       b = static_cast<block*>(backing_.allocate(size, block_align));
       b->size = size;
       b->align = block_align;
     }
     b->prev = head_;
     head_ = b;
-    cur_ = reinterpret_cast<char*>(b) + header;
+    cursor_ = reinterpret_cast<char*>(b) + header;
     end_ = reinterpret_cast<char*>(b) + b->size;
     return allocate(n, align);
   }
 
   [[no_unique_address]] Backing backing_;
-  arena_options opt_;
+  arena_options options_;
   block* head_ = nullptr;   // block being bumped, linked to older ones
   block* spare_ = nullptr;  // retained blocks ready for reuse
   block* large_ = nullptr;  // dedicated blocks, newest first
   std::size_t large_count_ = 0;
-  char* cur_ = nullptr;
+  char* cursor_ = nullptr;
   char* end_ = nullptr;
   std::size_t next_size_;
 };

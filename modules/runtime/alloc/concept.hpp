@@ -19,8 +19,10 @@
 
 namespace runtime { inline namespace v1 { namespace detail {
 
-inline bool is_pow2(std::size_t a) noexcept { return a != 0 && (a & (a - 1)) == 0; }
-inline std::uintptr_t align_up(std::uintptr_t v, std::size_t a) noexcept { return (v + (a - 1)) & ~(std::uintptr_t(a) - 1); }
+// v rounded up to a multiple of a (a power of two).
+inline std::uintptr_t align_up(std::uintptr_t v, std::size_t a) noexcept {
+  return (v + (a - 1)) & ~(std::uintptr_t(a) - 1);
+}
 
 // Overflow of a size computation is an out-of-memory condition, never a wrap-around.
 inline std::size_t checked_add(std::size_t a, std::size_t b) {
@@ -130,8 +132,8 @@ class allocator_ref {
   allocator_ref(A& a) noexcept : a_(&a) {}  // NOLINT: implicit on purpose
   void* allocate(std::size_t n, std::size_t align) { return allocator_traits<A>::allocate(*a_, n, align); }
   void deallocate(void* p, std::size_t n, std::size_t align) { allocator_traits<A>::deallocate(*a_, p, n, align); }
-  bool try_resize(void* p, std::size_t o, std::size_t n, std::size_t al) {
-    return allocator_traits<A>::try_resize(*a_, p, o, n, al);
+  bool try_resize(void* p, std::size_t old_n, std::size_t new_n, std::size_t align) {
+    return allocator_traits<A>::try_resize(*a_, p, old_n, new_n, align);
   }
   A& get() const noexcept { return *a_; }
   friend bool operator==(const allocator_ref&, const allocator_ref&) = default;

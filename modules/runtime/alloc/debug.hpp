@@ -33,7 +33,7 @@ namespace runtime { inline namespace v1 { namespace detail {
 
 // Index of the first byte of [p, p+n) that is not b, or n: word at a time, the quarantine scans every
 // freed byte.
-inline std::size_t first_not(const char* p, std::size_t n, std::uint8_t b) noexcept {
+inline std::size_t first_byte_not(const char* p, std::size_t n, std::uint8_t b) noexcept {
   std::uint64_t pat = 0x0101010101010101ull * b;
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -47,7 +47,7 @@ inline std::size_t first_not(const char* p, std::size_t n, std::uint8_t b) noexc
 }
 
 // memset for the short blocks debug_allocator fills most: overlapping 8/16-byte stores, no call.
-[[gnu::always_inline]] inline void fill(char* p, std::uint8_t b, std::size_t n) noexcept {
+[[gnu::always_inline]] inline void fill_bytes(char* p, std::uint8_t b, std::size_t n) noexcept {
   std::uint64_t w = 0x0101010101010101ull * b;
   if (n >= 16 && n <= 32) {
     std::uint64_t q[2] = {w, w};
@@ -62,7 +62,7 @@ inline std::size_t first_not(const char* p, std::size_t n, std::uint8_t b) noexc
 }
 // Whether [p, p+N) is all b, N a compile-time size (guard bytes): word compares, no call.
 template <std::size_t N>
-[[gnu::always_inline]] inline bool all_bytes(const char* p, std::uint8_t b) noexcept {
+[[gnu::always_inline]] inline bool all_bytes_equal(const char* p, std::uint8_t b) noexcept {
   std::uint64_t pat = 0x0101010101010101ull * b, acc = 0;
   std::size_t i = 0;
   for (; i + 8 <= N; i += 8) {
@@ -233,32 +233,32 @@ namespace runtime { inline namespace v1 {
 /// the program is linked with -rdynamic (backtrace_symbols).
 template <Allocator Backing = system_allocator, debug_config Config = debug_config{}>
 class debug_allocator {
-  static constexpr std::uint32_t frames_cap = Config.stack_frames ? std::uint32_t(Config.stack_frames) : 1;
+  static constexpr std::uint32_t max_frames = Config.stack_frames ? std::uint32_t(Config.stack_frames) : 1;
   static constexpr std::size_t fence = Config.fence_bytes;
   static constexpr std::size_t stripes = Config.thread_safe ? 16 : 1;
-  static constexpr std::size_t qper = (Config.quarantine_blocks + stripes - 1) / stripes;
+  static constexpr std::size_t quarantine_per_stripe = (Config.quarantine_blocks + stripes - 1) / stripes;
   static constexpr std::uint64_t canary_key = 0xDEB6A110CA7EDB10ull;
   enum class state : std::uint32_t { live = 0x4C495645, freed = 0x46524545 };
 
   struct header {  // immediately before the front guard (with at most 7 bytes of padding between)
-    void* alloc_frames[frames_cap];
-    void* free_frames[frames_cap];
+    void* alloc_frames[max_frames];
+    void* free_frames[max_frames];
     std::size_t size, align;
-    state st;
-    std::uint16_t alloc_n, free_n;
+    state status;
+    std::uint16_t alloc_depth, free_depth;
     // canary_key ^ the user pointer, last: an underrun that gets past the guard overwrites it before any
     // field the allocator relies on.
     std::uint64_t canary;
   };
   static constexpr std::size_t front = (fence + 7) & ~std::size_t(7);  // header end to user pointer
 
-  using mutex = std::conditional_t<Config.thread_safe, detail::spin_mutex, detail::null_mutex>;
+  using stripe_mutex = std::conditional_t<Config.thread_safe, detail::spin_mutex, detail::null_mutex>;
   struct alignas(64) stripe {
-    mutable mutex mu;
+    mutable stripe_mutex mutex;
     detail::pointer_set blocks;  // live and quarantined
     std::size_t live = 0;
-    std::array<void*, qper ? qper : 1> quarantine{};  // ring: qhead is the oldest once full
-    std::size_t qcount = 0, qhead = 0;
+    std::array<void*, quarantine_per_stripe ? quarantine_per_stripe : 1> quarantine{};  // a ring, once full
+    std::size_t quarantined = 0, quarantine_oldest = 0;
   };
 
  public:
@@ -271,9 +271,9 @@ class debug_allocator {
   /// Releases the quarantine and whatever leaked (after check() has reported it, or silently).
   ~debug_allocator() {
     for (auto& s : stripes_) {
-      std::lock_guard lock(s.mu);
+      std::lock_guard lock(s.mutex);
       s.blocks.for_each([this](void* p) {
-        header* h = head(p);
+        header* h = header_of(p);
         if (h->canary == (canary_key ^ reinterpret_cast<std::uintptr_t>(p))) release(static_cast<char*>(p), *h);
       });
     }
@@ -286,17 +286,17 @@ class debug_allocator {
         allocator_traits<Backing>::allocate(backing_, detail::checked_add(detail::checked_add(pre, n), fence), a));
     char* user = base + pre;
     stripe& s = stripe_of(user);
-    std::lock_guard lock(s.mu);  // before the stores below: the lock's barrier then has little to wait for
-    header* h = head(user);
+    std::lock_guard lock(s.mutex);  // before the stores below: the lock's barrier then has little to wait for
+    header* h = header_of(user);
     h->canary = canary_key ^ reinterpret_cast<std::uintptr_t>(user);
     h->size = n;
     h->align = align;
-    h->st = state::live;
-    h->alloc_n = std::uint16_t(capture(__builtin_frame_address(0), h->alloc_frames));
-    h->free_n = 0;
+    h->status = state::live;
+    h->alloc_depth = std::uint16_t(capture(__builtin_frame_address(0), h->alloc_frames));
+    h->free_depth = 0;
     std::memset(user - fence, int(debug_magic::fence_memory), fence);
     std::memset(user + n, int(debug_magic::fence_memory), fence);
-    if constexpr (Config.fill) detail::fill(user, std::uint8_t(debug_magic::new_memory), n);
+    if constexpr (Config.fill) detail::fill_bytes(user, std::uint8_t(debug_magic::new_memory), n);
     try {
       s.blocks.insert(user);
     } catch (...) {
@@ -321,8 +321,8 @@ class debug_allocator {
     std::vector<debug_error> leaks;
     debug_check c = check_locked(leaks);
     found.deliver();
-    if (auto hd = get_debug_error_handler())
-      for (auto& e : leaks) hd(e);
+    if (auto handler = get_debug_error_handler())
+      for (auto& e : leaks) handler(e);
     return c;
   }
   /// check(), then frees the quarantine; what leaked stays reported (Zig's deinit).
@@ -330,10 +330,11 @@ class debug_allocator {
     debug_check c = check();
     deferred_findings found;
     for (auto& s : stripes_) {
-      std::lock_guard lock(s.mu);
-      if constexpr (qper > 0)
-        for (std::size_t i = 0; i < s.qcount; ++i) evict(s, s.quarantine[(s.qhead + i) % qper]);
-      s.qcount = s.qhead = 0;
+      std::lock_guard lock(s.mutex);
+      if constexpr (quarantine_per_stripe > 0)
+        for (std::size_t i = 0; i < s.quarantined; ++i)
+          evict(s, s.quarantine[(s.quarantine_oldest + i) % quarantine_per_stripe]);
+      s.quarantined = s.quarantine_oldest = 0;
     }
     found.deliver();
     return c;
@@ -341,7 +342,7 @@ class debug_allocator {
 
   /// A human report of every finding so far (leaks as of the last check()), with symbolized stacks.
   std::string report() const {
-    std::lock_guard lock(report_mu_);
+    std::lock_guard lock(report_mutex_);
     std::string out = "debug_allocator: " + std::to_string(errors_.size()) + " error(s), " +
                       std::to_string(leaks_.size()) + " leak(s)\n";
     auto one = [&out](const debug_error& e) {
@@ -359,21 +360,21 @@ class debug_allocator {
   }
   /// Findings other than leaks, in order.
   std::vector<debug_error> errors() const {
-    std::lock_guard lock(report_mu_);
+    std::lock_guard lock(report_mutex_);
     return errors_;
   }
   std::size_t live_blocks() const {
     std::size_t n = 0;
     for (auto& s : stripes_) {
-      std::lock_guard lock(s.mu);
+      std::lock_guard lock(s.mutex);
       n += s.live;
     }
     return n;
   }
   bool owns(const void* p) const {
     const stripe& s = stripe_of(p);
-    std::lock_guard lock(s.mu);
-    return s.blocks.contains(p) && head(p)->st == state::live;
+    std::lock_guard lock(s.mutex);
+    return s.blocks.contains(p) && header_of(p)->status == state::live;
   }
   Backing& backing() noexcept { return backing_; }
 
@@ -400,49 +401,51 @@ class debug_allocator {
   [[gnu::always_inline]] void deallocate_locked(void* p, std::size_t n, std::size_t align, void* frame) {
     auto* user = static_cast<char*>(p);
     stripe& s = stripe_of(p);
-    std::lock_guard lock(s.mu);
-    header* h = s.blocks.contains(p) ? head(p) : nullptr;
-    if (!h || h->st != state::live || h->canary != (canary_key ^ reinterpret_cast<std::uintptr_t>(p))) [[unlikely]] {
-      void* frames[frames_cap];
-      std::uint32_t nf = capture(frame, frames);
+    std::lock_guard lock(s.mutex);
+    header* h = s.blocks.contains(p) ? header_of(p) : nullptr;
+    if (!h || h->status != state::live || h->canary != (canary_key ^ reinterpret_cast<std::uintptr_t>(p)))
+        [[unlikely]] {
+      void* frames[max_frames];
+      std::uint32_t depth = capture(frame, frames);
       debug_error e;
       e.ptr = p;
       e.given_size = n;
       e.given_align = align;
-      if (h && h->st == state::freed) {  // still in quarantine: we know it, and where it was first freed
+      if (h && h->status == state::freed) {  // still in quarantine: we know it, and where it was first freed
         e.kind = debug_error_kind::double_free;
         e.size = h->size;
         e.align = h->align;
-        e.alloc_site = sites(h->alloc_frames, h->alloc_n);
-        e.free_site = sites(h->free_frames, h->free_n);
+        e.alloc_site = sites(h->alloc_frames, h->alloc_depth);
+        e.free_site = sites(h->free_frames, h->free_depth);
       } else if (h) {  // ours, but its header was overwritten: an underrun past the guard
         e.kind = debug_error_kind::underrun;
         e.offset = fence + 1;
-        e.free_site = sites(frames, nf);
+        e.free_site = sites(frames, depth);
       } else {
         e.kind = debug_error_kind::invalid_free;
         e.size = n;
         e.align = align;
-        e.free_site = sites(frames, nf);
+        e.free_site = sites(frames, depth);
       }
       report_error(std::move(e));
       return;  // never pass a bad pointer on to Backing
     }
-    h->free_n = std::uint16_t(capture(frame, h->free_frames));
+    h->free_depth = std::uint16_t(capture(frame, h->free_frames));
     if (n != h->size || align != h->align) [[unlikely]]
       report_error({n != h->size ? debug_error_kind::size_mismatch : debug_error_kind::alignment_mismatch, p, h->size,
-                    h->align, n, align, 0, sites(h->alloc_frames, h->alloc_n), sites(h->free_frames, h->free_n)});
+                    h->align, n, align, 0, sites(h->alloc_frames, h->alloc_depth),
+                    sites(h->free_frames, h->free_depth)});
     check_fences(user, *h);
-    h->st = state::freed;
+    h->status = state::freed;
     --s.live;
-    if constexpr (Config.fill) detail::fill(user, std::uint8_t(debug_magic::freed_memory), h->size);
-    if constexpr (qper > 0) {
-      if (s.qcount < qper) {
-        s.quarantine[(s.qhead + s.qcount++) % qper] = p;
+    if constexpr (Config.fill) detail::fill_bytes(user, std::uint8_t(debug_magic::freed_memory), h->size);
+    if constexpr (quarantine_per_stripe > 0) {
+      if (s.quarantined < quarantine_per_stripe) {
+        s.quarantine[(s.quarantine_oldest + s.quarantined++) % quarantine_per_stripe] = p;
       } else {  // ring: replace the oldest
-        void* old = s.quarantine[s.qhead];
-        s.quarantine[s.qhead] = p;
-        s.qhead = (s.qhead + 1) % qper;
+        void* old = s.quarantine[s.quarantine_oldest];
+        s.quarantine[s.quarantine_oldest] = p;
+        s.quarantine_oldest = (s.quarantine_oldest + 1) % quarantine_per_stripe;
         evict(s, old);
       }
     } else {
@@ -453,29 +456,30 @@ class debug_allocator {
   // check()'s work under the stripe locks; `leaks` receives this check's leaks (for the handler).
   debug_check check_locked(std::vector<debug_error>& leaks) {
     for (auto& s : stripes_) {
-      std::lock_guard lock(s.mu);
+      std::lock_guard lock(s.mutex);
       s.blocks.for_each([&](void* p) {
-        header* h = head(p);
+        header* h = header_of(p);
         if (h->canary != (canary_key ^ reinterpret_cast<std::uintptr_t>(p))) [[unlikely]] {
           // Written over past the front guard: nothing in the header can be trusted (the block is never
           // released, rather than handing Backing a wrong size).
           report_error({debug_error_kind::underrun, p, 0, 0, 0, 0, fence + 1, {}, {}});
           return;
         }
-        if (h->st == state::freed) {
+        if (h->status == state::freed) {
           check_freed(static_cast<char*>(p), *h);
           return;
         }
         check_fences(static_cast<char*>(p), *h);
         if constexpr (Config.leak_check)
-          leaks.push_back({debug_error_kind::leak, p, h->size, h->align, 0, 0, 0, sites(h->alloc_frames, h->alloc_n), {}});
+          leaks.push_back({debug_error_kind::leak, p, h->size, h->align, 0, 0, 0,
+                           sites(h->alloc_frames, h->alloc_depth), {}});
       });
     }
-    std::lock_guard lock(report_mu_);
+    std::lock_guard lock(report_mutex_);
     leaks_ = leaks;
     return {leaks_.empty() && errors_.empty(), leaks_.size(), errors_.size()};
   }
-  static header* head(const void* user) noexcept {
+  static header* header_of(const void* user) noexcept {
     return reinterpret_cast<header*>(const_cast<char*>(static_cast<const char*>(user)) - front - sizeof(header));
   }
   stripe& stripe_of(const void* p) noexcept { return stripes_[(detail::pointer_set::hash(p) >> 60) % stripes]; }
@@ -488,42 +492,44 @@ class debug_allocator {
       frames[0] = static_cast<void**>(frame)[1];
       return 1;
     } else if constexpr (Config.unwinder == debug_unwinder::dwarf) {
-      void* buf[frames_cap + 1];
-      int got = ::backtrace(buf, int(frames_cap + 1));  // buf[0] is inside allocate/deallocate itself
+      void* buf[max_frames + 1];
+      int got = ::backtrace(buf, int(max_frames + 1));  // buf[0] is inside allocate/deallocate itself
       std::uint32_t n = 0;
       for (int i = 1; i < got; ++i) frames[n++] = buf[i];
       return n;
     } else {
-      return detail::walk_frames(frame, frames, frames_cap);
+      return detail::walk_frames(frame, frames, max_frames);
     }
   }
   static std::vector<void*> sites(void* const* f, std::uint32_t n) { return std::vector<void*>(f, f + n); }
   void report_error(debug_error e) {
     if (auto* d = tl_deferred_) d->push_back(e);
     else if (auto h = get_debug_error_handler()) h(e);
-    std::lock_guard lock(report_mu_);
+    std::lock_guard lock(report_mutex_);
     errors_.push_back(std::move(e));
   }
   [[gnu::always_inline]] bool check_fences(char* user, const header& h) {
-    if (detail::all_bytes<fence>(user - fence, std::uint8_t(debug_magic::fence_memory)) &&
-        detail::all_bytes<fence>(user + h.size, std::uint8_t(debug_magic::fence_memory))) [[likely]]
+    if (detail::all_bytes_equal<fence>(user - fence, std::uint8_t(debug_magic::fence_memory)) &&
+        detail::all_bytes_equal<fence>(user + h.size, std::uint8_t(debug_magic::fence_memory))) [[likely]]
       return false;
     return report_fences(user, h);
   }
   [[gnu::noinline]] bool report_fences(char* user, const header& h) {
     bool bad = false;
-    auto freed_site = [&h] { return h.st == state::freed ? sites(h.free_frames, h.free_n) : std::vector<void*>{}; };
-    std::size_t i = detail::first_not(user + h.size, fence, std::uint8_t(debug_magic::fence_memory));
+    auto freed_site = [&h] {
+      return h.status == state::freed ? sites(h.free_frames, h.free_depth) : std::vector<void*>{};
+    };
+    std::size_t i = detail::first_byte_not(user + h.size, fence, std::uint8_t(debug_magic::fence_memory));
     if (i < fence) [[unlikely]] {
       report_error({debug_error_kind::overrun, user, h.size, h.align, 0, 0, h.size + i,
-                    sites(h.alloc_frames, h.alloc_n), freed_site()});
+                    sites(h.alloc_frames, h.alloc_depth), freed_site()});
       bad = true;
     }
-    if (detail::first_not(user - fence, fence, std::uint8_t(debug_magic::fence_memory)) < fence) [[unlikely]] {
+    if (detail::first_byte_not(user - fence, fence, std::uint8_t(debug_magic::fence_memory)) < fence) [[unlikely]] {
       std::size_t j = 0;  // the bad byte nearest the block
       while (static_cast<unsigned char>(user[-std::ptrdiff_t(j) - 1]) == std::uint8_t(debug_magic::fence_memory)) ++j;
-      report_error({debug_error_kind::underrun, user, h.size, h.align, 0, 0, j + 1, sites(h.alloc_frames, h.alloc_n),
-                    freed_site()});
+      report_error({debug_error_kind::underrun, user, h.size, h.align, 0, 0, j + 1,
+                    sites(h.alloc_frames, h.alloc_depth), freed_site()});
       bad = true;
     }
     if (bad) {  // report each corruption once: restore the guards
@@ -534,10 +540,10 @@ class debug_allocator {
   }
   void check_freed(char* user, const header& h) {
     if constexpr (Config.fill) {
-      std::size_t i = detail::first_not(user, h.size, std::uint8_t(debug_magic::freed_memory));
+      std::size_t i = detail::first_byte_not(user, h.size, std::uint8_t(debug_magic::freed_memory));
       if (i < h.size) {
         report_error({debug_error_kind::use_after_free_write, user, h.size, h.align, 0, 0, i,
-                      sites(h.alloc_frames, h.alloc_n), sites(h.free_frames, h.free_n)});
+                      sites(h.alloc_frames, h.alloc_depth), sites(h.free_frames, h.free_depth)});
         std::memset(user, int(debug_magic::freed_memory), h.size);
       }
     }
@@ -545,7 +551,7 @@ class debug_allocator {
   }
   // Leaves the quarantine: last look for use-after-free writes, then back to Backing.
   void evict(stripe& s, void* p) {
-    header* h = head(p);
+    header* h = header_of(p);
     check_freed(static_cast<char*>(p), *h);
     s.blocks.erase(p);
     release(static_cast<char*>(p), *h);
@@ -559,7 +565,7 @@ class debug_allocator {
 
   [[no_unique_address]] Backing backing_;
   std::array<stripe, stripes> stripes_;
-  mutable std::mutex report_mu_;
+  mutable std::mutex report_mutex_;
   std::vector<debug_error> errors_;
   std::vector<debug_error> leaks_;
 };

@@ -18,7 +18,7 @@
 
 namespace runtime { inline namespace v1 { namespace detail {
 
-inline std::string hex(const void* p) {
+inline std::string pointer_text(const void* p) {
   char buf[2 + 16 + 1];
   std::snprintf(buf, sizeof buf, "%p", p);
   return buf;
@@ -45,7 +45,7 @@ inline void append_frames(std::string& out, const std::vector<void*>& frames) {
       auto close = s.find(')', plus);
       shown += " at " + std::string(s.substr(0, open)) + std::string(s.substr(plus, close - plus));
     } else {
-      shown = s.empty() ? hex(frames[i]) : std::string(s);
+      shown = s.empty() ? pointer_text(frames[i]) : std::string(s);
     }
     out += shown;
     out += '\n';
@@ -55,10 +55,11 @@ inline void append_frames(std::string& out, const std::vector<void*>& frames) {
 
 inline std::string describe(const debug_error& e) {
   if (e.kind == debug_error_kind::leak)
-    return "leak: " + std::to_string(e.size) + " bytes at " + hex(e.ptr) + " (align " + std::to_string(e.align) + ")";
+    return "leak: " + std::to_string(e.size) + " bytes at " + pointer_text(e.ptr) + " (align " +
+           std::to_string(e.align) + ")";
   std::string s = "error: ";
-  s += std::string(to_string(e.kind)) + " at " + hex(e.ptr) + " (" + std::to_string(e.size) + " bytes, align " +
-       std::to_string(e.align) + ")";
+  s += std::string(to_string(e.kind)) + " at " + pointer_text(e.ptr) + " (" + std::to_string(e.size) +
+       " bytes, align " + std::to_string(e.align) + ")";
   if (e.kind == debug_error_kind::size_mismatch || e.kind == debug_error_kind::alignment_mismatch)
     s += ": freed with size " + std::to_string(e.given_size) + ", align " + std::to_string(e.given_align);
   if (e.kind == debug_error_kind::overrun || e.kind == debug_error_kind::use_after_free_write)

@@ -84,8 +84,8 @@ class alloc_counters {
     std::atomic<std::uint64_t> allocated{0};  // bytes this thread allocated
     std::atomic<std::uint64_t> freed{0};      // bytes this thread freed
     std::atomic<std::uint64_t> frees{0};
-    std::uint64_t alloc_hi = 0;  // owner-only: look at the total when allocated goes above it ...
-    std::uint64_t freed_hi = 0;  // ... or freed above this (growth at the peak not yet recorded)
+    std::uint64_t allocated_limit = 0;  // owner-only: look at the total when allocated goes above it ...
+    std::uint64_t freed_limit = 0;      // ... or freed above this (growth at the peak not yet recorded)
     std::int64_t peak_seen = 0;  // owner-only copy of peak
     std::atomic<std::uint64_t> peak{0};
     // Allocations by floor(log2((n - 1) | 7)) (2..63; 63 is n = 0): one slot per bit, so the hot path
@@ -94,7 +94,7 @@ class alloc_counters {
     const void* owner = nullptr;
     shard* next = nullptr;
     constexpr shard() noexcept = default;
-    constexpr explicit shard(std::uint64_t hi) noexcept : alloc_hi(hi), freed_hi(hi) {}
+    constexpr explicit shard(std::uint64_t hi) noexcept : allocated_limit(hi), freed_limit(hi) {}
   };
   struct cache_entry {
     std::uint64_t key;
@@ -122,18 +122,20 @@ class alloc_counters {
     return n ? c : 0;
   }
   [[gnu::always_inline]] void on_allocate(std::size_t n) noexcept {
-    shard* s = mine();
+    shard* s = my_shard();
     bump(s->by_log2[std::size_t(63 ^ __builtin_clzll((n - 1) | 7))], 1);  // bsr: (n - 1) | 7 is never 0
     std::uint64_t a = s->allocated.load(std::memory_order_relaxed) + n;
     s->allocated.store(a, std::memory_order_relaxed);
-    if (a > s->alloc_hi) [[unlikely]] look(s, 0);  // the total may pass the peak, or 64 KiB since the last look
+    // The total may pass the peak, or 64 KiB since the last look.
+    if (a > s->allocated_limit) [[unlikely]] look_at_total(s, 0);
   }
   [[gnu::always_inline]] void on_deallocate(std::size_t n) noexcept {
-    shard* s = mine();
+    shard* s = my_shard();
     bump(s->frees, 1);
     std::uint64_t f = s->freed.load(std::memory_order_relaxed) + n;
     s->freed.store(f, std::memory_order_relaxed);
-    if (f > s->freed_hi) [[unlikely]] look(s, n);  // first free after growing at the peak: record it first
+    // The first free after growing at the peak: record the peak first.
+    if (f > s->freed_limit) [[unlikely]] look_at_total(s, n);
   }
   alloc_stats snapshot() const noexcept {
     alloc_stats st;
@@ -163,7 +165,7 @@ class alloc_counters {
   // a free just counted (the total before it is the candidate peak). With one thread the sum is exact, the
   // next look comes no later than the allocation that would pass the peak, and growth at the peak is
   // recorded by the first free after it (or by snapshot(), as current_bytes): peak_bytes is exact.
-  [[gnu::noinline]] void look(shard* s, std::uint64_t undo) noexcept {
+  [[gnu::noinline]] void look_at_total(shard* s, std::uint64_t undo) noexcept {
     if (s == sink()) return;  // (its thresholds never let it get here)
     std::int64_t total = 0;
     for (shard* o = shards_.load(std::memory_order_acquire); o; o = o->next)
@@ -177,25 +179,25 @@ class alloc_counters {
     std::uint64_t headroom = total < s->peak_seen ? std::uint64_t(s->peak_seen - total) : 0;
     // At the peak, growth stays at the peak until the next free, which records it (as snapshot() does): a
     // thread that only allocates looks every 64 KiB, not at every allocation.
-    s->alloc_hi = a + (headroom == 0 ? look_bytes : std::min(headroom, look_bytes));
-    // At the peak, growth up to alloc_hi is not recorded yet: the next free records it first.
-    s->freed_hi = headroom == 0 ? s->freed.load(std::memory_order_relaxed) : ~std::uint64_t(0);
+    s->allocated_limit = a + (headroom == 0 ? look_bytes : std::min(headroom, look_bytes));
+    // At the peak, growth up to allocated_limit is not recorded yet: the next free records it first.
+    s->freed_limit = headroom == 0 ? s->freed.load(std::memory_order_relaxed) : ~std::uint64_t(0);
   }
   // The thread's shard: a direct-mapped thread-local cache of 4 entries keyed by the instance's key
   // (its never-reused id << 4, so key & 0x30 is the entry's byte offset), else a walk of the shard list.
-  [[gnu::always_inline]] shard* mine() noexcept {
+  [[gnu::always_inline]] shard* my_shard() noexcept {
     std::uint64_t key = key_.load(std::memory_order_relaxed);
-    cache_entry& e = tl_cache_[(key >> 4) % cache_ways];
+    cache_entry& e = thread_cache_[(key >> 4) % cache_ways];
     if (e.key == key) [[likely]] return e.s;  // entries start with key ~0, which no instance has
-    return mine_slow();
+    return my_shard_slow();
   }
-  [[gnu::noinline]] shard* mine_slow() noexcept {
+  [[gnu::noinline]] shard* my_shard_slow() noexcept {
     std::uint64_t key = key_.load(std::memory_order_acquire);
     if (!key) {  // ids are never reused, so a stale cache entry can never match a newer object
       std::uint64_t fresh = next_id().fetch_add(1, std::memory_order_relaxed) << 4;
       key = key_.compare_exchange_strong(key, fresh, std::memory_order_acq_rel) ? fresh : key;
     }
-    const void* me = &tl_marker_;  // a dead thread's marker address may be reused: its shard is then adopted
+    const void* me = &thread_marker_;  // a dead thread's marker address may be reused: its shard is adopted
     shard* s = shards_.load(std::memory_order_acquire);
     for (; s; s = s->next)
       if (s->owner == me) break;
@@ -211,7 +213,7 @@ class alloc_counters {
         s = sink();  // out of memory: this thread's counts for this instance are dropped, never fatal
       }
     }
-    tl_cache_[(key >> 4) % cache_ways] = {key, s};
+    thread_cache_[(key >> 4) % cache_ways] = {key, s};
     return s;
   }
   static std::atomic<std::uint64_t>& next_id() noexcept {
@@ -220,12 +222,12 @@ class alloc_counters {
   }
   static constexpr std::size_t cache_ways = 4;
   // initial-exec: one %fs-relative access, never __tls_get_addr (the linker relaxes it in an executable).
-  [[gnu::tls_model("initial-exec")]] static inline thread_local cache_entry tl_cache_[cache_ways]{
+  [[gnu::tls_model("initial-exec")]] static inline thread_local cache_entry thread_cache_[cache_ways]{
       {~std::uint64_t(0), nullptr}, {~std::uint64_t(0), nullptr}, {~std::uint64_t(0), nullptr},
       {~std::uint64_t(0), nullptr}};
-  [[gnu::tls_model("initial-exec")]] static inline thread_local char tl_marker_ = 0;
+  [[gnu::tls_model("initial-exec")]] static inline thread_local char thread_marker_ = 0;
   // Shared by every thread whose shard could not be allocated: counts there are lost (racy relaxed stores),
-  // and its thresholds never call look().
+  // and its thresholds never call look_at_total().
   static shard* sink() noexcept {
     static constinit shard s{~std::uint64_t(0)};
     return &s;
