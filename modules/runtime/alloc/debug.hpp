@@ -18,8 +18,7 @@
 #  include <type_traits>
 #  include <utility>
 #  include <vector>
-#  include <execinfo.h>
-#  include <pthread.h>
+#  include "runtime/detail/stack.hpp"
 #endif
 #include "runtime/alloc/concept.hpp"
 #include "runtime/alloc/system.hpp"
@@ -78,56 +77,6 @@ struct null_mutex {
   void lock() noexcept {}
   void unlock() noexcept {}
 };
-
-// The calling thread's stack [lo, hi), from pthread_getattr_np once per thread (0, 0 when unknown).
-struct stack_bounds {
-  std::uintptr_t lo = 0, hi = 0;
-  bool known = false;
-};
-[[gnu::noinline]] inline void fetch_stack_bounds(stack_bounds& b) noexcept {
-  b.known = true;
-  pthread_attr_t attr;
-  if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
-  void* addr = nullptr;
-  std::size_t size = 0;
-  if (pthread_attr_getstack(&attr, &addr, &size) == 0 && addr) {
-    b.lo = reinterpret_cast<std::uintptr_t>(addr);
-    b.hi = b.lo + size;
-  }
-  pthread_attr_destroy(&attr);
-}
-[[gnu::always_inline]] inline const stack_bounds& this_thread_stack() noexcept {
-  [[gnu::tls_model("initial-exec")]] static thread_local stack_bounds b;
-  if (!b.known) [[unlikely]] fetch_stack_bounds(b);
-  return b;
-}
-
-// Frame-pointer unwinding, as ASan's fast unwinder for malloc: frame is the (noinline) allocator entry's own
-// frame address; out[0] is its return address, then one return address per frame of the caller chain. Never
-// faults: every read lies between this frame and the top of the thread's stack (memory the thread has
-// already used), frames must be 8-aligned and strictly rising; the walk stops at the first that is not (a
-// frame compiled without frame pointers ends it, or, if its register held something that passes these
-// checks, adds a bogus frame). Off the thread's stack (a signal or fiber stack) only the call site is kept.
-[[gnu::always_inline]] inline std::uint32_t walk_frames(void* frame, void** out, std::uint32_t cap) noexcept {
-  const stack_bounds& b = this_thread_stack();
-  auto fp = reinterpret_cast<std::uintptr_t>(frame);
-  if (fp < b.lo || fp >= b.hi) [[unlikely]] {
-    out[0] = reinterpret_cast<void**>(fp)[1];  // our own frame is always readable
-    return 1;
-  }
-  std::uint32_t n = 0;
-  while (n < cap) {
-    if ((fp & 7) != 0 || fp + 2 * sizeof(void*) > b.hi) break;
-    auto* f = reinterpret_cast<void* const*>(fp);
-    void* ret = f[1];
-    auto next = reinterpret_cast<std::uintptr_t>(f[0]);
-    if (!ret) break;
-    out[n++] = ret;
-    if (next <= fp) break;
-    fp = next;
-  }
-  return n;
-}
 
 // A spinlock that yields: held for a few dozen instructions, one locked instruction per lock.
 struct spin_mutex {
@@ -228,9 +177,9 @@ namespace runtime { inline namespace v1 {
 /// unwinder: build the code whose allocations you want traced with -fno-omit-frame-pointer (meson: the alloc
 /// tests and benchmark do when debug_allocator is enabled); without it a trace may stop at, or (rarely)
 /// contain a bogus frame after, the first function built without them. The walk never leaves the thread's
-/// stack, so it cannot fault. Config.unwinder = debug_unwinder::dwarf uses backtrace() instead (complete
-/// without frame pointers, ~1 µs a trace). Traces are symbolized only by report(); functions are named when
-/// the program is linked with -rdynamic (backtrace_symbols).
+/// stack, so it cannot fault. Config.unwinder = debug_unwinder::dwarf walks .eh_frame with libgcc's unwinder
+/// instead (complete without frame pointers, ~1 µs a trace). Traces are symbolized only by report(); functions
+/// are named when the program is linked with -rdynamic (dladdr). Capture and symbolisation are detail/stack.hpp.
 template <Allocator Backing = system_allocator, debug_config Config = debug_config{}>
 class debug_allocator {
   static constexpr std::uint32_t max_frames = Config.stack_frames ? std::uint32_t(Config.stack_frames) : 1;
@@ -492,13 +441,21 @@ class debug_allocator {
       frames[0] = static_cast<void**>(frame)[1];
       return 1;
     } else if constexpr (Config.unwinder == debug_unwinder::dwarf) {
-      void* buf[max_frames + 1];
-      int got = ::backtrace(buf, int(max_frames + 1));  // buf[0] is inside allocate/deallocate itself
+      // safe_capture stores "return address - 1" and starts inside allocate/deallocate (or inside itself, when
+      // not inlined): the trace starts at their caller, found by its return address, and keeps return
+      // addresses, as the frame-pointer walk does.
+      constexpr int own = 2;  // safe_capture's frame (when not inlined) and allocate's/deallocate's
+      void* buf[max_frames + own];
+      const int got = detail::safe_capture(buf, int(max_frames + own), 0);
+      void* const in_caller = static_cast<char*>(__builtin_return_address(0)) - 1;
+      int first = 0;
+      while (first < got && first <= own && buf[first] != in_caller) ++first;
+      if (first > own || first == got) first = 0;
       std::uint32_t n = 0;
-      for (int i = 1; i < got; ++i) frames[n++] = buf[i];
+      for (int i = first; i < got && n < max_frames; ++i) frames[n++] = static_cast<char*>(buf[i]) + 1;
       return n;
     } else {
-      return detail::walk_frames(frame, frames, max_frames);
+      return detail::safe_capture_frame_pointers(frame, frames, max_frames);
     }
   }
   static std::vector<void*> sites(void* const* f, std::uint32_t n) { return std::vector<void*>(f, f + n); }

@@ -37,7 +37,7 @@ enum class debug_magic : unsigned char {
 /// How debug_allocator takes stack traces.
 enum class debug_unwinder : std::uint8_t {
   frame_pointer,  ///< walk frame pointers (fast, ~1 ns a frame; build with -fno-omit-frame-pointer)
-  dwarf,          ///< backtrace() through .eh_frame (complete without frame pointers; ~1 µs a trace)
+  dwarf,          ///< libgcc's unwinder through .eh_frame (complete without frame pointers; ~1 µs a trace)
 };
 
 /// Compile-time knobs of debug_allocator (Zig's DebugAllocator(Config)).

@@ -3,13 +3,13 @@
 // and delivered (the process-wide error handler).
 #ifndef RUNTIME_MODULE
 #  include <atomic>
-#  include <cstdio>
-#  include <cstdlib>
+#  include <cstdint>
 #  include <string>
 #  include <string_view>
 #  include <vector>
-#  include <cxxabi.h>
-#  include <execinfo.h>
+#  include <unistd.h>
+#  include "runtime/detail/posix_io.hpp"
+#  include "runtime/detail/stack.hpp"
 #endif
 #include "runtime/alloc/debug_config.hpp"
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_ALLOC_DEBUG_REPORT_HPP_)
@@ -19,38 +19,40 @@
 namespace runtime { inline namespace v1 { namespace detail {
 
 inline std::string pointer_text(const void* p) {
-  char buf[2 + 16 + 1];
-  std::snprintf(buf, sizeof buf, "%p", p);
-  return buf;
+  std::string s;
+  append_hex_address(s, reinterpret_cast<std::uintptr_t>(p));
+  return s;
 }
 
-// One frame per line, demangled: "    #0 allocate_for_leak() (binary+0x1234)".
+// One frame per line, demangled: "    #0 allocate_for_leak() at /path/binary+0x13" (offset in the function);
+// a frame without a symbol as "/path/lib.so(+0x2724a) [0x7f4bcca4524a]" (offset in the object), or "[0x...]".
 inline void append_frames(std::string& out, const std::vector<void*>& frames) {
   if (frames.empty()) {
     out += "    (no stack captured)\n";
     return;
   }
-  char** syms = ::backtrace_symbols(frames.data(), int(frames.size()));
   for (std::size_t i = 0; i < frames.size(); ++i) {
     out += "    #" + std::to_string(i) + ' ';
-    std::string_view s = syms ? std::string_view(syms[i]) : std::string_view();
-    auto open = s.find('('), plus = s.find('+', open == s.npos ? 0 : open);
-    std::string shown;
-    if (open != s.npos && plus != s.npos && plus > open + 1) {
-      std::string mangled(s.substr(open + 1, plus - open - 1));
-      int status = 0;
-      char* d = abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status);
-      shown = status == 0 && d ? d : mangled;
-      std::free(d);
-      auto close = s.find(')', plus);
-      shown += " at " + std::string(s.substr(0, open)) + std::string(s.substr(plus, close - plus));
+    const symbolized_frame f = symbolize(frames[i]);
+    if (!f.function.empty()) {
+      out += f.function;
+      out += " at ";
+      out += f.object;
+      out += '+';
+      append_hex_address(out, f.function_offset);
     } else {
-      shown = s.empty() ? pointer_text(frames[i]) : std::string(s);
+      if (!f.object.empty()) {
+        out += f.object;
+        out += "(+";
+        append_hex_address(out, f.object_offset);
+        out += ") ";
+      }
+      out += '[';
+      append_hex_address(out, reinterpret_cast<std::uintptr_t>(frames[i]));
+      out += ']';
     }
-    out += shown;
     out += '\n';
   }
-  std::free(syms);
 }
 
 inline std::string describe(const debug_error& e) {
@@ -70,7 +72,7 @@ inline std::string describe(const debug_error& e) {
 
 inline void default_debug_handler(const debug_error& e) {
   std::string line = "runtime::debug_allocator: " + describe(e) + '\n';
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  (void)write_all(STDERR_FILENO, line);
 }
 inline std::atomic<debug_error_handler>& debug_handler_slot() noexcept {
   static constinit std::atomic<debug_error_handler> h{&default_debug_handler};
