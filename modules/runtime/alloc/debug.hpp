@@ -295,12 +295,12 @@ class debug_allocator {
     std::string out = "debug_allocator: " + std::to_string(errors_.size()) + " error(s), " +
                       std::to_string(leaks_.size()) + " leak(s)\n";
     auto one = [&out](const debug_error& e) {
-      out += detail::describe(e) + '\n';
+      out += detail::describe_debug_error(e) + '\n';
       out += "  allocated at:\n";
-      detail::append_frames(out, e.alloc_site);
+      detail::append_debug_frames(out, e.alloc_site);
       if (!e.free_site.empty()) {
         out += e.kind == debug_error_kind::double_free ? "  first freed at:\n" : "  freed at:\n";
-        detail::append_frames(out, e.free_site);
+        detail::append_debug_frames(out, e.free_site);
       }
     };
     for (auto& e : errors_) one(e);

@@ -18,7 +18,7 @@
 
 namespace runtime { inline namespace v1 { namespace detail {
 
-inline std::string pointer_text(const void* p) {
+inline std::string debug_pointer_text(const void* p) {
   std::string s;
   append_hex_address(s, reinterpret_cast<std::uintptr_t>(p));
   return s;
@@ -26,7 +26,7 @@ inline std::string pointer_text(const void* p) {
 
 // One frame per line, demangled: "    #0 allocate_for_leak() at /path/binary+0x13" (offset in the function);
 // a frame without a symbol as "/path/lib.so(+0x2724a) [0x7f4bcca4524a]" (offset in the object), or "[0x...]".
-inline void append_frames(std::string& out, const std::vector<void*>& frames) {
+inline void append_debug_frames(std::string& out, const std::vector<void*>& frames) {
   if (frames.empty()) {
     out += "    (no stack captured)\n";
     return;
@@ -55,12 +55,12 @@ inline void append_frames(std::string& out, const std::vector<void*>& frames) {
   }
 }
 
-inline std::string describe(const debug_error& e) {
+inline std::string describe_debug_error(const debug_error& e) {
   if (e.kind == debug_error_kind::leak)
-    return "leak: " + std::to_string(e.size) + " bytes at " + pointer_text(e.ptr) + " (align " +
+    return "leak: " + std::to_string(e.size) + " bytes at " + debug_pointer_text(e.ptr) + " (align " +
            std::to_string(e.align) + ")";
   std::string s = "error: ";
-  s += std::string(to_string(e.kind)) + " at " + pointer_text(e.ptr) + " (" + std::to_string(e.size) +
+  s += std::string(to_string(e.kind)) + " at " + debug_pointer_text(e.ptr) + " (" + std::to_string(e.size) +
        " bytes, align " + std::to_string(e.align) + ")";
   if (e.kind == debug_error_kind::size_mismatch || e.kind == debug_error_kind::alignment_mismatch)
     s += ": freed with size " + std::to_string(e.given_size) + ", align " + std::to_string(e.given_align);
@@ -71,7 +71,7 @@ inline std::string describe(const debug_error& e) {
 }
 
 inline void default_debug_handler(const debug_error& e) {
-  std::string line = "runtime::debug_allocator: " + describe(e) + '\n';
+  std::string line = "runtime::debug_allocator: " + describe_debug_error(e) + '\n';
   (void)write_all(STDERR_FILENO, line);
 }
 inline std::atomic<debug_error_handler>& debug_handler_slot() noexcept {
