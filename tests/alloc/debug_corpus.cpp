@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The debug_allocator bug corpus: `alloc_debug_corpus <defect>` commits one defect through a
 // debug_allocator, prints the human report, and exits 0 only when the report names the defect AND a frame
-// of the function that allocated the block (linked with -rdynamic so backtrace_symbols can name it).
+// of the function that allocated the block (linked with -rdynamic so dladdr can name it).
 #include <cstdio>
 #include <cstring>
 #include <string>

@@ -6,7 +6,7 @@
 // Include after every std header and doctest, and after `import runtime.alloc;` / <runtime/alloc.hpp>.
 #pragma once
 
-namespace runtime::testing {
+namespace runtime { inline namespace v1 { namespace testing {
 
 class test_allocator {
  public:
@@ -62,4 +62,4 @@ class test_allocator {
   std::unordered_map<void*, block> live_;
 };
 
-}  // namespace runtime::testing
+} } }  // namespace runtime::v1::testing
