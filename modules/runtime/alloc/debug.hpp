@@ -159,7 +159,7 @@ class pointer_set {
 } } }  // namespace runtime::v1::detail
 
 RUNTIME_EXPORT_BEGIN
-namespace runtime { inline namespace v1 {
+namespace runtime { inline namespace v1 { inline namespace RUNTIME_DEBUG_ALLOCATOR_ABI {  // see debug_config.hpp
 
 #if RUNTIME_DEBUG_ALLOCATOR
 /// Checks every allocation that goes through it to Backing: leaks (with the allocation's stack trace),
@@ -550,6 +550,6 @@ class debug_allocator {
 };
 #endif
 
-} }  // namespace runtime::v1
+} } }  // namespace runtime::v1::RUNTIME_DEBUG_ALLOCATOR_ABI
 RUNTIME_EXPORT_END
 #endif

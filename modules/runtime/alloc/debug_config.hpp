@@ -20,12 +20,23 @@
 #    define RUNTIME_DEBUG_ALLOCATOR 1
 #  endif
 #endif
+// Every entity whose definition depends on RUNTIME_DEBUG_ALLOCATOR lives in an inline namespace named after
+// the setting, so two translation units built with different settings (say, one with NDEBUG and one without)
+// get two distinct entities instead of one entity with two definitions (an ODR violation nobody would see).
+// Passing a debug_allocator between such translation units is then a link error, not silent corruption.
+#if RUNTIME_DEBUG_ALLOCATOR
+#  define RUNTIME_DEBUG_ALLOCATOR_ABI debug_checked
+#else
+#  define RUNTIME_DEBUG_ALLOCATOR_ABI debug_unchecked
+#endif
 
 RUNTIME_EXPORT_BEGIN
 namespace runtime { inline namespace v1 {
 
+inline namespace RUNTIME_DEBUG_ALLOCATOR_ABI {
 /// Whether debug_allocator checks are compiled in (meson option debug_allocator; RUNTIME_DEBUG_ALLOCATOR).
 inline constexpr bool debug_allocator_enabled = RUNTIME_DEBUG_ALLOCATOR != 0;
+}  // namespace RUNTIME_DEBUG_ALLOCATOR_ABI
 
 /// Fill bytes of debug_allocator (foonathan's debug_magic): recognisable in a debugger and in reports.
 enum class debug_magic : unsigned char {
