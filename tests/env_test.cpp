@@ -404,8 +404,8 @@ TEST_CASE("runtime::env::load files and precedence") {
 }
 
 TEST_CASE("runtime::env::dotenv_dialect") {
-  static_assert(env::env_dialect<env::bun_dialect>);
-  static_assert(env::env_dialect<env::dotenv_dialect>);
+  static_assert(env::EnvDialect<env::bun_dialect>);
+  static_assert(env::EnvDialect<env::dotenv_dialect>);
   // Expectations recorded from dotenv 18 + dotenv-expand 12.
   CHECK(dotenv_value("A='$B'\nB=1", "A") == "1");
   CHECK(dotenv_value("A=\"a\\nb\"", "A") == "a\nb");
