@@ -6,6 +6,8 @@
 #  include <cstring>
 #  include <string>
 #  include <string_view>
+#  include "runtime/detail/text.hpp"
+#  include "runtime/detail/utf8.hpp"
 #endif
 #include "runtime/env/environment.hpp"
 #include "runtime/env/text_scan.hpp"
@@ -13,34 +15,6 @@
 #define RUNTIME_ENV_JSON_HPP_
 #include "runtime/config.hpp"
 namespace runtime { inline namespace v1 { namespace detail {
-
-/// The length of the valid UTF-8 sequence at `d` (`n` bytes available), or 0 with `skip` set to the length of
-/// its maximal subpart: one U+FFFD replaces each maximal subpart, as the WHATWG decoder (Bun, browsers) does,
-/// so a truncated 3-byte sequence is one replacement character, not two.
-inline std::size_t json_utf8_sequence(const unsigned char* d, std::size_t n, std::size_t& skip) noexcept {
-  unsigned char c = d[0], lo = 0x80, hi = 0xBF;
-  std::size_t len = 0;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;       // overlong
-    else if (c == 0xED) hi = 0x9F;  // surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;       // overlong
-    else if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
-  } else {
-    skip = 1;
-    return 0;
-  }
-  std::size_t k = 1;
-  for (; k < len && k < n; ++k, lo = 0x80, hi = 0xBF)
-    if (d[k] < lo || d[k] > hi) break;
-  if (k == len) return len;
-  skip = k;
-  return 0;
-}
 
 /// Writes `s` as a JSON string (quotes included) at `p`, which has room for 6 * s.size() + 2 bytes; returns
 /// the end.
@@ -70,16 +44,17 @@ inline char* write_json_string(char* p, std::string_view s) noexcept {
     if (i >= n) break;
     unsigned char c = static_cast<unsigned char>(d[i]);
     if (c >= 0x80) {
-      std::size_t skip = 0;
-      if (std::size_t len = json_utf8_sequence(reinterpret_cast<const unsigned char*>(d + i), n - i, skip)) {
-        std::memcpy(p, d + i, len);
-        p += len;
-        i += len;
+      // A whole sequence is copied; each maximal subpart of an ill-formed one becomes one U+FFFD, as the WHATWG
+      // decoder (Bun, browsers) does, so a truncated 3-byte sequence is one replacement character, not two.
+      const utf8_step step = utf8_next(std::string_view(d + i, n - i));
+      if (step.valid) {
+        std::memcpy(p, d + i, step.length);
+        p += step.length;
       } else {
-        std::memcpy(p, "\xEF\xBF\xBD", 3);
-        p += 3;
-        i += skip;
+        std::memcpy(p, utf8_replacement.data(), utf8_replacement.size());
+        p += utf8_replacement.size();
       }
+      i += step.length;
       continue;
     }
     *p++ = '\\';
@@ -113,7 +88,7 @@ namespace runtime { inline namespace v1 { namespace env {
 /// True for keys whose values human output hides unless asked (TOKEN, SECRET, PASSWORD, KEY, ...).
 inline bool is_secret_key(std::string_view key) {
   std::string up(key);
-  for (auto& c : up) if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  for (auto& c : up) c = detail::ascii_upper(c);
   for (std::string_view w : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PWD_HASH", "KEY", "PRIVATE", "CREDENTIAL",
                              "AUTH", "COOKIE", "SESSION", "SIGNATURE", "DSN", "DATABASE_URL"})
     if (up.find(w) != std::string::npos) return true;

@@ -2,11 +2,7 @@
 // runtime.env / load: which .env files load, in what order and with which precedence: mode, default and
 // explicit files, reading a file, load_options/loaded, and load_with/load/load_text.
 #ifndef RUNTIME_MODULE
-#  include <fcntl.h>
-#  include <sys/stat.h>
-#  include <unistd.h>
 #  include <algorithm>
-#  include <cerrno>
 #  include <cstdint>
 #  include <cstring>
 #  include <memory_resource>
@@ -15,6 +11,8 @@
 #  include <string_view>
 #  include <utility>
 #  include <vector>
+#  include "runtime/detail/posix_io.hpp"
+#  include "runtime/detail/utf8.hpp"
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
 #  include "runtime/error.hpp"
@@ -30,73 +28,24 @@
 RUNTIME_EXPORT_BEGIN
 namespace runtime { inline namespace v1 { namespace env {
 
-/// How read_text_file ended.
-enum class read_status : std::uint8_t {
-  ok,
-  missing,       ///< does not exist (ENOENT, ENOTDIR)
-  unreadable,    ///< open or read failed; error_number says why
-  is_directory,
-  not_regular,   ///< a FIFO, socket or device, and special files were not allowed
-  too_large,     ///< longer than the limit
-};
+/// How read_text_file ended: ok, missing, unreadable, is_directory, not_regular, too_large.
+using read_status = detail::read_status;
 
 /// Reads the whole file at `path` into `out` (replacing it). A regular file is always read; anything else (a
 /// FIFO, a device, the /dev/fd/N of a shell's `<(...)`) only when `special_ok`, because opening a FIFO that
 /// has no writer blocks forever and a device may never end: callers allow it for paths the user named, not
 /// for files they look for. Stops with too_large past `limit` bytes, so /dev/zero or a runaway file cannot
 /// exhaust memory. `error_number` is errno for unreadable. Never throws except std::bad_alloc.
+/// (The one reader is detail::read_file_into; this is its public form for config readers such as flags.)
 inline read_status read_text_file(const std::string& path, std::string& out, bool special_ok, std::size_t limit,
                                   int& error_number) {
-  error_number = 0;
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    error_number = errno;
-    return error_number == ENOENT || error_number == ENOTDIR ? read_status::missing : read_status::unreadable;
-  }
-  if (S_ISDIR(st.st_mode)) return read_status::is_directory;
-  if (!S_ISREG(st.st_mode) && !special_ok) return read_status::not_regular;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error_number = errno;
-    return error_number == ENOENT || error_number == ENOTDIR ? read_status::missing : read_status::unreadable;
-  }
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {  // replaced between the stat and the open
-    ::close(fd);
-    return read_status::is_directory;
-  }
-  // Straight into the string (one copy), sized by fstat and grown when the file turns out longer.
-  out.clear();
-  std::size_t have = 0;
-  std::size_t first = S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) + 1 : 4096;
-  out.resize(std::min(first, limit + 1));
-  for (;;) {
-    if (have == out.size()) {
-      if (have > limit) break;
-      out.resize(std::min(out.size() * 2, limit + 1));
-    }
-    auto n = ::read(fd, out.data() + have, out.size() - have);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      error_number = errno;
-      ::close(fd);
-      out.clear();
-      return read_status::unreadable;
-    }
-    if (n == 0) break;
-    have += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  if (have > limit) {
-    out.resize(limit);
-    return read_status::too_large;
-  }
-  out.resize(have);
-  return read_status::ok;
+  return detail::read_file_into(path, out, detail::read_options{.special_ok = special_ok, .limit = limit},
+                                error_number);
 }
 
 /// The most read_text_file reads of one .env file (256 MiB), and of one config file (16 MiB).
-inline constexpr std::size_t env_file_limit = std::size_t(256) << 20;
-inline constexpr std::size_t config_file_limit = std::size_t(16) << 20;
+inline constexpr std::size_t env_file_limit = detail::env_file_limit;
+inline constexpr std::size_t config_file_limit = detail::config_file_limit;
 
 /// NODE_ENV/BUN_ENV mode, which picks the default .env files.
 enum class mode : std::uint8_t { development, production, test };

@@ -2,14 +2,14 @@
 // runtime.env / platform: facts about where the program runs: the CI vendor table (after ci-info),
 // container and WSL detection, and OS/architecture names.
 #ifndef RUNTIME_MODULE
-#  include <fcntl.h>
 #  include <sys/stat.h>
 #  include <sys/utsname.h>
-#  include <unistd.h>
 #  include <optional>
 #  include <string>
 #  include <string_view>
 #  include <vector>
+#  include "runtime/detail/posix_io.hpp"
+#  include "runtime/detail/text.hpp"
 #endif
 #include "runtime/env/environment.hpp"
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_ENV_PLATFORM_HPP_)
@@ -41,21 +41,6 @@ inline bool path_exists(const std::string& p) {
   struct stat st {};
   return ::stat(p.c_str(), &st) == 0;
 }
-/// The first `limit` bytes (about) of the file at `p`; "" when it cannot be opened.
-inline std::string read_small_file(const std::string& p, std::size_t limit = 1 << 20) {
-  std::string out;
-  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return out;
-  char buf[4096];
-  while (out.size() < limit) {
-    auto n = ::read(fd, buf, sizeof buf);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
-}
-
 }}}  // namespace runtime::v1::detail
 
 RUNTIME_EXPORT_BEGIN
@@ -176,13 +161,14 @@ struct container_info {
 /// system; tests pass a fake tree.
 inline container_info detect_container(const environment& e, const std::string& root = "") {
   container_info c;
-  std::string cg = detail::read_small_file(root + "/proc/self/cgroup");
+  const detail::read_options probe{.special_ok = true, .limit = std::size_t{1} << 20};  // "" when unreadable
+  std::string cg = detail::read_file(root + "/proc/self/cgroup", probe).text;
   c.podman = detail::path_exists(root + "/run/.containerenv") || cg.find("libpod") != std::string::npos;
   c.docker = !c.podman && (detail::path_exists(root + "/.dockerenv") || cg.find("docker") != std::string::npos ||
                            cg.find("containerd") != std::string::npos);
   c.kubernetes = e.contains("KUBERNETES_SERVICE_HOST") || cg.find("kubepods") != std::string::npos;
-  std::string rel = detail::read_small_file(root + "/proc/sys/kernel/osrelease");
-  for (auto& ch : rel) if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  std::string rel = detail::read_file(root + "/proc/sys/kernel/osrelease", probe).text;
+  for (auto& ch : rel) ch = detail::ascii_lower(ch);
   c.wsl = rel.find("microsoft") != std::string::npos || e.contains("WSL_DISTRO_NAME");
   return c;
 }
