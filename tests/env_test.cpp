@@ -385,6 +385,21 @@ TEST_CASE("runtime::env::load files and precedence") {
     CHECK(env::read_text_file(d.path + "/nope", text, false, 5, e) == env::read_status::missing);
     CHECK(env::read_text_file(d.path, text, true, 5, e) == env::read_status::is_directory);
   }
+  SUBCASE("read_file: the text, nullopt when missing, or an env error") {
+    auto ok = env::read_file(d.path + "/.env", false);
+    REQUIRE(ok.has_value());
+    REQUIRE(ok->has_value());
+    CHECK(**ok == "A=env\nB=env\nC=$D\nR=$A\n");
+    auto missing = env::read_file(d.path + "/nope", false);
+    REQUIRE(missing.has_value());
+    CHECK_FALSE(missing->has_value());
+    auto dir = env::read_file(d.path, true);
+    REQUIRE_FALSE(dir.has_value());
+    CHECK(dir.error().code() == "env.is_directory");
+    auto device = env::read_file("/dev/zero", false);
+    REQUIRE_FALSE(device.has_value());
+    CHECK(device.error().code() == "env.not_regular");
+  }
   SUBCASE("strict mode reports file:line:col") {
     d.write("bad", "OK=1\n  not a line\nQ=\"open\n# fine\n");
     o.env_files = {"bad"};
@@ -404,8 +419,8 @@ TEST_CASE("runtime::env::load files and precedence") {
 }
 
 TEST_CASE("runtime::env::dotenv_dialect") {
-  static_assert(env::env_dialect<env::bun_dialect>);
-  static_assert(env::env_dialect<env::dotenv_dialect>);
+  static_assert(env::EnvDialect<env::bun_dialect>);
+  static_assert(env::EnvDialect<env::dotenv_dialect>);
   // Expectations recorded from dotenv 18 + dotenv-expand 12.
   CHECK(dotenv_value("A='$B'\nB=1", "A") == "1");
   CHECK(dotenv_value("A=\"a\\nb\"", "A") == "a\nb");

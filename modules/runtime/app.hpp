@@ -156,7 +156,7 @@ struct app_context {
 /// A program assembled from policies. `Program` is a `cli::program<Cmd>` (the command table), `Flags` a
 /// `flags::flag_table`; the policies are checked by their concepts, so swapping one (system_allocator for
 /// mimalloc_allocator, dotenv_dialect for bun_dialect) is a one-line change the compiler checks.
-template <const auto& Program, const flags::flag_table& Flags, Allocator Alloc, env::env_dialect Dialect,
+template <const auto& Program, const flags::flag_table& Flags, Allocator Alloc, env::EnvDialect Dialect,
           signal::ShutdownPolicy Shutdown, CrashPolicy Crash>
 class app {
  public:
