@@ -9,6 +9,7 @@
 #  include <cstddef>
 #  include <exception>
 #  include <string_view>
+#  include "runtime/detail/stack.hpp"
 #endif
 #include "runtime/error/error.hpp"
 #include "runtime/error/crash_report.hpp"
@@ -60,8 +61,7 @@ inline bool install() noexcept {
   if (g.installed.load()) return true;
   // One unwinder step runs libgcc's one-time init (a pthread_once) and its first FDE lookup here rather
   // than in a signal handler; it is most of install()'s ~20 us, the rest is page faults and 14 syscalls.
-  void* warm[1];
-  (void)detail::capture_stack(warm, 1, 0);
+  detail::warm_up_capture();
   struct utsname u {};
   if (::uname(&u) == 0) {
     g.os_name.set(u.sysname);

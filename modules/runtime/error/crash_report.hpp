@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// runtime.error / crash_report: writing the crash report: the fixed slots startup code fills with the facts, the
-// fixed-buffer sink, signal descriptions, write_report (text to stderr, JSON file).
+// runtime.error / crash_report: writing the crash report: the fixed slots startup code fills with the facts,
+// the fixed-buffer sink and write_report (text to stderr, JSON file), all async-signal-safe.
 #ifndef RUNTIME_MODULE
 #  include <fcntl.h>
 #  include <signal.h>
@@ -8,15 +8,17 @@
 #  include <ucontext.h>
 #  include <unistd.h>
 #  include <atomic>
-#  include <cerrno>
 #  include <cstddef>
 #  include <cstdint>
 #  include <cstring>
 #  include <exception>
 #  include <string_view>
+#  include "runtime/detail/posix_io.hpp"
+#  include "runtime/detail/signals.hpp"
+#  include "runtime/detail/stack.hpp"
+#  include "runtime/detail/text.hpp"
+#  include "runtime/detail/utf8.hpp"
 #endif
-#include "runtime/error/error.hpp"
-#include "runtime/error/crash_symbols.hpp"
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_ERROR_CRASH_REPORT_HPP_)
 #define RUNTIME_ERROR_CRASH_REPORT_HPP_
 #include "runtime/config.hpp"
@@ -82,19 +84,6 @@ struct crash_state {
 
 inline crash_state crash_globals;
 
-// async-signal-safe
-inline void write_all(int fd, const char* p, std::size_t n) noexcept {
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return;
-    }
-    p += w;
-    n -= static_cast<std::size_t>(w);
-  }
-}
-
 /// Buffered writer over a file descriptor with a fixed buffer.
 struct sink {
   int fd;
@@ -118,15 +107,10 @@ struct sink {
     return *this;
   }
   // Text from a slot (an exception's message, argv-derived names): control characters other than newline and
-  // tab are written as \xNN, so the report cannot carry terminal escape sequences.
+  // tab are written as \xNN (escape::report), so the report cannot carry terminal escape sequences.
   // async-signal-safe
   sink& text(std::string_view s) noexcept {
-    static constexpr char hex[] = "0123456789abcdef";
-    for (char c : s) {
-      const auto u = static_cast<unsigned char>(c);
-      if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7f) put('\\').put('x').put(hex[u >> 4]).put(hex[u & 15]);
-      else put(c);
-    }
+    for_each_escaped(s, escape::report, [this](std::string_view piece) { put(piece); });
     return *this;
   }
   // async-signal-safe
@@ -178,135 +162,15 @@ struct sink {
         }
         continue;
       }
-      const std::size_t len = utf8_valid_prefix(s.substr(i));
-      if (len >= 2 && len == utf8_sequence_length(u)) {
-        put(s.substr(i, len));
-        i += len;
-      } else {
-        put("\\ufffd");
-        i += len == 0 ? 1 : len;  // a bad lead byte alone, or the start of a sequence cut short
-      }
+      const utf8_step step = utf8_next(s.substr(i));  // a bad lead byte alone, or a sequence cut short: 1 U+FFFD
+      if (step.valid) put(s.substr(i, step.length));
+      else put("\\ufffd");
+      i += step.length;
     }
     return put('"');
   }
 
-  /// The length a UTF-8 sequence starting with lead byte `u` must have (0: `u` cannot start one).
-  // async-signal-safe
-  static std::size_t utf8_sequence_length(unsigned char u) noexcept {
-    if (u >= 0xc2 && u <= 0xdf) return 2;
-    if (u >= 0xe0 && u <= 0xef) return 3;
-    if (u >= 0xf0 && u <= 0xf4) return 4;
-    return 0;
-  }
-
-  /// How many bytes at the start of `s` (which begins with a byte >= 0x80) are a well-formed UTF-8 sequence
-  /// or the start of one (Unicode table 3-7: no overlongs, no surrogates, nothing above U+10FFFF).
-  // async-signal-safe
-  static std::size_t utf8_valid_prefix(std::string_view s) noexcept {
-    const auto lead = static_cast<unsigned char>(s[0]);
-    const std::size_t want = utf8_sequence_length(lead);
-    if (want == 0) return 0;
-    // The second byte's range depends on the lead; later bytes are any continuation byte.
-    unsigned char lo = 0x80, hi = 0xbf;
-    if (lead == 0xe0) lo = 0xa0;
-    else if (lead == 0xed) hi = 0x9f;
-    else if (lead == 0xf0) lo = 0x90;
-    else if (lead == 0xf4) hi = 0x8f;
-    std::size_t n = 1;
-    for (; n < want && n < s.size(); ++n) {
-      const auto b = static_cast<unsigned char>(s[n]);
-      if (n == 1 ? (b < lo || b > hi) : (b & 0xc0) != 0x80) break;
-    }
-    return n;
-  }
 };
-
-// async-signal-safe
-inline std::string_view signal_name(int sig) noexcept {
-  switch (sig) {
-    case SIGSEGV: return "SIGSEGV";
-    case SIGBUS: return "SIGBUS";
-    case SIGILL: return "SIGILL";
-    case SIGFPE: return "SIGFPE";
-    case SIGABRT: return "SIGABRT";
-    case SIGTRAP: return "SIGTRAP";
-    default: return "signal";
-  }
-}
-
-// async-signal-safe
-inline std::string_view signal_meaning(int sig) noexcept {
-  switch (sig) {
-    case SIGSEGV: return "segmentation fault";
-    case SIGBUS: return "bus error";
-    case SIGILL: return "illegal instruction";
-    case SIGFPE: return "arithmetic exception";
-    case SIGABRT: return "aborted";
-    case SIGTRAP: return "trace/breakpoint trap";
-    default: return "fatal signal";
-  }
-}
-
-struct code_text {
-  std::string_view name;
-  std::string_view meaning;
-};
-
-// async-signal-safe
-inline code_text signal_code(int sig, int code) noexcept {
-  switch (code) {
-    case SI_USER: return {"SI_USER", "sent by kill()"};
-    case SI_TKILL: return {"SI_TKILL", "sent by tkill()/raise() (e.g. abort())"};
-    case SI_QUEUE: return {"SI_QUEUE", "sent by sigqueue()"};
-    case SI_KERNEL: return {"SI_KERNEL", "sent by the kernel"};
-    default: break;
-  }
-  if (sig == SIGSEGV) {
-    switch (code) {
-      case SEGV_MAPERR: return {"SEGV_MAPERR", "address not mapped to object"};
-      case SEGV_ACCERR: return {"SEGV_ACCERR", "invalid permissions for mapped object"};
-      default: break;
-    }
-  } else if (sig == SIGBUS) {
-    switch (code) {
-      case BUS_ADRALN: return {"BUS_ADRALN", "invalid address alignment"};
-      case BUS_ADRERR: return {"BUS_ADRERR", "nonexistent physical address (e.g. past the end of a mapped file)"};
-      case BUS_OBJERR: return {"BUS_OBJERR", "object-specific hardware error"};
-      default: break;
-    }
-  } else if (sig == SIGILL) {
-    switch (code) {
-      case ILL_ILLOPC: return {"ILL_ILLOPC", "illegal opcode"};
-      case ILL_ILLOPN: return {"ILL_ILLOPN", "illegal operand"};
-      case ILL_ILLADR: return {"ILL_ILLADR", "illegal addressing mode"};
-      case ILL_ILLTRP: return {"ILL_ILLTRP", "illegal trap"};
-      case ILL_PRVOPC: return {"ILL_PRVOPC", "privileged opcode"};
-      case ILL_PRVREG: return {"ILL_PRVREG", "privileged register"};
-      case ILL_COPROC: return {"ILL_COPROC", "coprocessor error"};
-      case ILL_BADSTK: return {"ILL_BADSTK", "internal stack error"};
-      default: break;
-    }
-  } else if (sig == SIGFPE) {
-    switch (code) {
-      case FPE_INTDIV: return {"FPE_INTDIV", "integer divide by zero"};
-      case FPE_INTOVF: return {"FPE_INTOVF", "integer overflow"};
-      case FPE_FLTDIV: return {"FPE_FLTDIV", "floating-point divide by zero"};
-      case FPE_FLTOVF: return {"FPE_FLTOVF", "floating-point overflow"};
-      case FPE_FLTUND: return {"FPE_FLTUND", "floating-point underflow"};
-      case FPE_FLTRES: return {"FPE_FLTRES", "floating-point inexact result"};
-      case FPE_FLTINV: return {"FPE_FLTINV", "floating-point invalid operation"};
-      case FPE_FLTSUB: return {"FPE_FLTSUB", "subscript out of range"};
-      default: break;
-    }
-  } else if (sig == SIGTRAP) {
-    switch (code) {
-      case TRAP_BRKPT: return {"TRAP_BRKPT", "process breakpoint"};
-      case TRAP_TRACE: return {"TRAP_TRACE", "process trace trap"};
-      default: break;
-    }
-  }
-  return {"", "unknown code"};
-}
 
 /// Interrupted program counter and stack pointer from the signal context (0 where the arch is unknown).
 // async-signal-safe
@@ -329,7 +193,7 @@ inline void context_registers(void* uctx, std::uintptr_t& pc, std::uintptr_t& sp
 // async-signal-safe
 inline void write_function(sink& out, const char* symbol) noexcept {
   char name[512];
-  if (demangle_simple(symbol, name, sizeof name)) out.put(std::string_view(name));
+  if (safe_demangle(symbol, name, sizeof name)) out.put(std::string_view(name));
   else out.put(std::string_view(symbol));
 }
 
@@ -360,7 +224,8 @@ inline void write_report(int sig, siginfo_t* info, void* uctx, long tid) noexcep
   std::uintptr_t pc = 0, sp = 0;
   context_registers(uctx, pc, sp);
   const int code = info != nullptr ? info->si_code : 0;
-  const code_text ct = signal_code(sig, code);
+  const signal_code_text ct = signal_code_of(sig, code);
+  const std::string_view signal_label = signal_name_of(sig, "signal");  // "SIGSEGV"
   const bool has_address = info != nullptr && code > 0 && code != SI_KERNEL && sig != SIGABRT;
   const auto addr = info != nullptr ? reinterpret_cast<std::uintptr_t>(info->si_addr) : 0;
   // A fault within 64 KiB of the stack pointer is a push or a frame setup that ran off the stack.
@@ -370,8 +235,8 @@ inline void write_report(int sig, siginfo_t* info, void* uctx, long tid) noexcep
   out.put("\n==================== crash report ====================\n");
   out.text(program);
   if (!g.version.get().empty()) out.put(' ').text(g.version.get());
-  out.put(" crashed: ").put(signal_name(sig)).put(" (").put(signal_meaning(sig)).put(")\n");
-  out.put("signal: ").put(signal_name(sig)).put(' ').dec(sig).put(", code ");
+  out.put(" crashed: ").put(signal_label).put(" (").put(fault_meaning(sig)).put(")\n");
+  out.put("signal: ").put(signal_label).put(' ').dec(sig).put(", code ");
   if (!ct.name.empty()) out.put(ct.name).put(' ');
   out.dec(code).put(": ").put(ct.meaning).put('\n');
   if (has_address) out.put("fault address: ").hex(addr).put('\n');
@@ -398,7 +263,7 @@ inline void write_report(int sig, siginfo_t* info, void* uctx, long tid) noexcep
   out.flush();
 
   void* raw[crash_max_frames];
-  int n = capture_stack(raw, crash_max_frames, 0);
+  int n = safe_capture(raw, crash_max_frames, 0);
   // Start at the interrupted frame; the handler's own frames and the signal trampoline come before it.
   int first = 0;
   for (int i = 0; i < n; ++i) {
@@ -407,14 +272,14 @@ inline void write_report(int sig, siginfo_t* info, void* uctx, long tid) noexcep
       break;
     }
   }
-  frame_info frames[crash_max_frames];
+  safe_frame frames[crash_max_frames];
   int count = 0;
-  for (int i = first; i < n; ++i) resolve_frame(raw[i], frames[count++]);
+  for (int i = first; i < n; ++i) safe_resolve_frame(raw[i], frames[count++]);
 
   out.put("backtrace (").dec(count).put(" frames; function names need -rdynamic, or .symtab in a static program; "
                                         "file:line from `addr2line -e <module> <offset>`):\n");
   for (int i = 0; i < count; ++i) {
-    const frame_info& f = frames[i];
+    const safe_frame& f = frames[i];
     // Deep recursion (a stack overflow) repeats one return address: print it once and count the rest.
     if (i >= 2 && f.addr == frames[i - 1].addr) {
       int j = i;
@@ -459,7 +324,7 @@ inline void write_report(int sig, siginfo_t* info, void* uctx, long tid) noexcep
       struct timespec now {};
       ::clock_gettime(CLOCK_REALTIME, &now);
       js.put("{\"program\":").json(program).put(",\"version\":").json(g.version.get());
-      js.put(",\"signal\":").json(signal_name(sig)).put(",\"signo\":").dec(sig);
+      js.put(",\"signal\":").json(signal_label).put(",\"signo\":").dec(sig);
       js.put(",\"code\":").dec(code).put(",\"code_name\":").json(ct.name).put(",\"code_meaning\":").json(ct.meaning);
       if (has_address) js.put(",\"fault_address\":\"").hex(addr).put('"');
       if (pc != 0) js.put(",\"program_counter\":\"").hex(pc).put('"');
@@ -475,7 +340,7 @@ inline void write_report(int sig, siginfo_t* info, void* uctx, long tid) noexcep
       split_list(js, g.features.get());
       js.put(",\"frames\":[");
       for (int i = 0; i < count; ++i) {
-        const frame_info& f = frames[i];
+        const safe_frame& f = frames[i];
         if (i != 0) js.put(',');
         js.put("{\"address\":\"").hex(f.addr).put('"');
         if (f.symbol != nullptr) {

@@ -8,6 +8,8 @@
 #  include <unistd.h>
 #  include <atomic>
 #  include <string_view>
+#  include "runtime/detail/posix_io.hpp"
+#  include "runtime/detail/signals.hpp"
 #endif
 #include "runtime/error/crash_report.hpp"
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_ERROR_CRASH_SIGNAL_HPP_)
@@ -53,7 +55,7 @@ inline void on_fatal_signal(int sig, siginfo_t* info, void* uctx) noexcept {
       // The reporting code itself faulted: one line, then die of the signal being reported.
       static constexpr char msg[] = "\ncrash handler: crashed while reporting (";
       write_all(STDERR_FILENO, msg, sizeof msg - 1);
-      std::string_view name = signal_name(sig);
+      std::string_view name = signal_name_of(sig, "signal");
       write_all(STDERR_FILENO, name.data(), name.size());
       static constexpr char tail[] = "); report incomplete, ending the process now\n";
       write_all(STDERR_FILENO, tail, sizeof tail - 1);

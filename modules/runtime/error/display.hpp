@@ -2,7 +2,6 @@
 // runtime.error / display: how an error is shown: the human text form (rustc-like, with the one colour rule of
 // every module, color_enabled) and the JSON form.
 #ifndef RUNTIME_MODULE
-#  include <dlfcn.h>
 #  include <algorithm>
 #  include <cstddef>
 #  include <cstdint>
@@ -10,6 +9,8 @@
 #  include <string>
 #  include <string_view>
 #  include <nlohmann/json.hpp>
+#  include "runtime/detail/stack.hpp"
+#  include "runtime/detail/text.hpp"
 #endif
 #include "runtime/error/error.hpp"
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_ERROR_DISPLAY_HPP_)
@@ -17,40 +18,6 @@
 #include "runtime/config.hpp"
 
 namespace runtime { inline namespace v1 { namespace detail {
-
-inline void append_hex(std::string& out, std::uintptr_t v) {
-  char buf[2 + 2 * sizeof(v)];
-  int n = 0;
-  do {
-    buf[n++] = "0123456789abcdef"[v & 0xf];
-    v >>= 4;
-  } while (v != 0);
-  out += "0x";
-  while (n > 0) out += buf[--n];
-}
-
-/// One symbolised frame line for an error's stack trace (outside signal context: may allocate).
-inline std::string describe_frame(void* addr) {
-  std::string s;
-  append_hex(s, reinterpret_cast<std::uintptr_t>(addr));
-  Dl_info info{};
-  if (dladdr(addr, &info) != 0) {
-    if (info.dli_sname != nullptr) {
-      s += " in ";
-      s += demangle(info.dli_sname);
-      s += '+';
-      append_hex(s, reinterpret_cast<std::uintptr_t>(addr) - reinterpret_cast<std::uintptr_t>(info.dli_saddr));
-    }
-    if (info.dli_fname != nullptr) {
-      s += " (";
-      s += info.dli_fname;
-      s += '+';
-      append_hex(s, reinterpret_cast<std::uintptr_t>(addr) - reinterpret_cast<std::uintptr_t>(info.dli_fbase));
-      s += ')';
-    }
-  }
-  return s;
-}
 
 inline constexpr std::string_view ansi_reset = "\x1b[0m";
 inline constexpr std::string_view ansi_error = "\x1b[1;31m";
@@ -127,9 +94,7 @@ std::size_t append_snippet(std::string& out, const Loc& loc, bool color) {
   out += '\n';
   if (loc.line == 0 || loc.line_text.empty()) return gutter;
   // Control characters other than tab would move the terminal's cursor; show them as spaces.
-  std::string text;
-  text.reserve(loc.line_text.size());
-  for (char c : loc.line_text) text += (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f ? ' ' : c;
+  const std::string text = escaped(loc.line_text, escape::spaces_keep_tab);
   out.append(gutter + 1, ' ');
   paint(out, color, ansi_blue, "|");
   out += '\n';
@@ -170,7 +135,7 @@ void append_trace(std::string& out, const Error& e, bool color) {
     out += "  #";
     append_uint(out, i++);
     out += ' ';
-    out += describe_frame(f);
+    out += describe_address(f);
     out += '\n';
   }
 }
@@ -196,24 +161,15 @@ struct display_options {
 ///  3. Otherwise colour follows whether the output is a terminal.
 inline bool color_enabled(std::optional<std::string_view> no_color, std::optional<std::string_view> force_color,
                           bool is_tty) noexcept {
-  auto ieq = [](std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      char c = a[i];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (c != b[i]) return false;
-    }
-    return true;
-  };
-  auto false_word = [&](std::string_view v) { return ieq(v, "false") || ieq(v, "off") || ieq(v, "no"); };
   if (force_color) {
     std::string_view v = *force_color;
     std::string_view digits = v;
     if (!digits.empty() && (digits.front() == '+' || digits.front() == '-')) digits.remove_prefix(1);
     const bool zero = !digits.empty() && digits.find_first_not_of('0') == std::string_view::npos;
-    if (!(zero || false_word(v))) return true;
+    if (!(zero || detail::is_false_word(v))) return true;
   }
-  if (no_color && !no_color->empty() && *no_color != "0" && !false_word(*no_color)) return false;
+  // detail::is_false_word: "false", "off", "no" in any case, and "0".
+  if (no_color && !no_color->empty() && !detail::is_false_word(*no_color)) return false;
   return is_tty;
 }
 

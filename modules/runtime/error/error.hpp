@@ -2,12 +2,9 @@
 // runtime.error / error: the error type (kind, stable code, message, notes, hints, location, cause, trace),
 // exit codes, and std::error_code interop; the type every runtime module reports through.
 #ifndef RUNTIME_MODULE
-#  include <cxxabi.h>
-#  include <unwind.h>
 #  include <atomic>
 #  include <cstddef>
 #  include <cstdint>
-#  include <cstdlib>
 #  include <exception>
 #  include <memory>
 #  include <optional>
@@ -17,6 +14,7 @@
 #  include <type_traits>
 #  include <utility>
 #  include <vector>
+#  include "runtime/detail/stack.hpp"
 #endif
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_ERROR_ERROR_HPP_)
 #define RUNTIME_ERROR_ERROR_HPP_
@@ -24,52 +22,8 @@
 
 namespace runtime { inline namespace v1 { namespace detail {
 
-/// Frames captured by one unwinder walk; `skip` drops the walker's own frames.
-struct unwind_state {
-  void** out;
-  int max;
-  int n;
-  int skip;
-};
-
-// async-signal-safe (after the first call has run outside signal context: the unwinder's FDE lookup is warm)
-inline _Unwind_Reason_Code unwind_step(_Unwind_Context* ctx, void* arg) noexcept {
-  auto* st = static_cast<unwind_state*>(arg);
-  int before = 0;
-  auto ip = _Unwind_GetIPInfo(ctx, &before);
-  if (ip == 0) return _URC_END_OF_STACK;
-  if (st->skip > 0) {
-    --st->skip;
-    return _URC_NO_REASON;
-  }
-  if (st->n >= st->max) return _URC_END_OF_STACK;
-  // A return address points after the call: store pc-1 so a symboliser lands inside the calling function
-  // (a noreturn call may end it). A signal frame's pc is exact and stays as is.
-  st->out[st->n++] = reinterpret_cast<void*>(before ? ip : ip - 1);
-  return _URC_NO_REASON;
-}
-
-/// Walks the current stack with libgcc's unwinder directly: unlike glibc's backtrace() it never dlopens
-/// libgcc_s (which costs start-up time and allocates), so it works with -static-libgcc too.
-/// Addresses are "inside the call" (return address - 1) except for signal frames, which are exact.
-// async-signal-safe (once warmed up by crash::install or a first call)
-inline int capture_stack(void** out, int max, int skip) noexcept {
-  unwind_state st{out, max, 0, skip + 1};
-  _Unwind_Backtrace(&unwind_step, &st);
-  return st.n;
-}
-
+/// Whether errors capture a stack trace when constructed (capture_error_traces).
 inline std::atomic<bool> capture_traces{false};
-
-inline std::string demangle(const char* name) {
-  if (name == nullptr) return {};
-  int status = 0;
-  char* d = abi::__cxa_demangle(name, nullptr, nullptr, &status);
-  if (status != 0 || d == nullptr) return name;
-  std::string r(d);
-  std::free(d);
-  return r;
-}
 
 /// The std::error_category of runtime errors: a value is an error_kind + 1, so 0 stays "no error".
 class runtime_category final : public std::error_category {
@@ -172,7 +126,7 @@ class error : public std::exception {
  private:
   void capture_trace() {
     void* frames[64];
-    int n = detail::capture_stack(frames, 64, 1);
+    int n = detail::safe_capture(frames, 64, 1);
     trace_ = std::make_shared<const std::vector<void*>>(frames, frames + n);
   }
 

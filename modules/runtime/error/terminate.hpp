@@ -9,6 +9,8 @@
 #  include <string>
 #  include <string_view>
 #  include <typeinfo>
+#  include "runtime/detail/posix_io.hpp"
+#  include "runtime/detail/stack.hpp"
 #endif
 #include "runtime/error/error.hpp"
 #include "runtime/error/crash_signal.hpp"
@@ -27,7 +29,7 @@ template <class Error>
     if (std::exception_ptr ep = std::current_exception()) {
       const std::type_info* type = abi::__cxa_current_exception_type();
       text = "uncaught exception of type ";
-      text += type != nullptr ? demangle(type->name()) : std::string("<unknown>");
+      text += type != nullptr ? demangled(type->name()) : std::string("<unknown>");
       try {
         std::rethrow_exception(ep);
       } catch (const Error& e) {

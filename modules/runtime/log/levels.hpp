@@ -10,6 +10,7 @@
 #  include <string_view>
 #  include <utility>
 #  include <vector>
+#  include "runtime/detail/text.hpp"
 #endif
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_LOG_LEVELS_HPP_)
 #define RUNTIME_LOG_LEVELS_HPP_
@@ -36,12 +37,7 @@ constexpr std::string_view to_string(level l) noexcept {
 
 /// Parses a level name, case-insensitively ("WARN", "warning" and "warn" are all warn).
 inline std::optional<level> parse_level(std::string_view s) noexcept {
-  auto is = [s](std::string_view lower_word) {  // no allocation: noexcept holds
-    if (s.size() != lower_word.size()) return false;
-    for (std::size_t i = 0; i < s.size(); ++i)
-      if ((s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i]) != lower_word[i]) return false;
-    return true;
-  };
+  auto is = [s](std::string_view word) { return ::runtime::detail::iequals(s, word); };  // no allocation
   if (is("off") || is("none")) return level::off;
   if (is("error")) return level::error;
   if (is("warn") || is("warning")) return level::warn;

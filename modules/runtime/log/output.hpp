@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 // runtime.log / output: the process-wide log state and the output path: admitting a record, building its text
-// or JSON line (control characters escaped), and writing it whole under the mutex.
+// or JSON line (control characters escaped: detail::escape::log_line), and writing it whole under the mutex.
 #ifndef RUNTIME_MODULE
 #  include <unistd.h>
 #  include <algorithm>
 #  include <atomic>
-#  include <cerrno>
 #  include <chrono>
 #  include <cstddef>
 #  include <cstdint>
@@ -15,6 +14,8 @@
 #  include <string>
 #  include <string_view>
 #  include <nlohmann/json.hpp>
+#  include "runtime/detail/posix_io.hpp"
+#  include "runtime/detail/text.hpp"
 #endif
 #include "runtime/log/levels.hpp"
 #include "runtime/log/config.hpp"
@@ -71,43 +72,6 @@ inline std::string_view level_color(level l) noexcept {
   }
 }
 
-inline void write_all(int fd, std::string_view s) noexcept {
-  while (!s.empty()) {
-    ssize_t n = ::write(fd, s.data(), s.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return;
-    }
-    s.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
-
-// Appends `s` with every C0 control character and DEL escaped (\n, \r, \t, else \xHH), so a message can
-// neither forge a second log line nor send a terminal escape sequence. Bytes >= 0x80 pass through untouched,
-// which keeps UTF-8 readable.
-inline void append_escaped(std::string& out, std::string_view s) {
-  auto is_control = [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f;
-  };
-  while (!s.empty()) {
-    auto run = static_cast<std::size_t>(std::find_if(s.begin(), s.end(), is_control) - s.begin());
-    out.append(s.data(), run);
-    if (run == s.size()) return;
-    auto u = static_cast<unsigned char>(s[run]);
-    switch (u) {
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: {
-        const char esc[4] = {'\\', 'x', "0123456789abcdef"[u >> 4], "0123456789abcdef"[u & 0xf]};
-        out.append(esc, 4);
-      }
-    }
-    s.remove_prefix(run + 1);
-  }
-}
-
 // What shapes a line, copied out of the configuration under the mutex so the line is built without it.
 struct line_shape {
   format format_;
@@ -161,10 +125,10 @@ inline std::string make_line(const line_shape& shape, level l, std::string_view 
     if (shape.color) line += "\x1b[0m";
     line += ' ';
     if (!target.empty()) {
-      append_escaped(line, target);
+      ::runtime::detail::append_escaped(line, target, ::runtime::detail::escape::log_line);
       line += ": ";
     }
-    append_escaped(line, msg);
+    ::runtime::detail::append_escaped(line, msg, ::runtime::detail::escape::log_line);
   }
   line += '\n';
   return line;
@@ -180,7 +144,7 @@ inline void output(level l, std::string_view line) {
     ~mark() { in_output() = false; }  // also when the sink throws
   } m;
   if (s.cfg.output) s.cfg.output(l, line);
-  else write_all(2, line);
+  else ::runtime::detail::write_all(2, line);
 }
 
 inline void emit(const line_shape& shape, level l, std::string_view target, std::string_view msg,
