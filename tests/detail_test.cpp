@@ -117,6 +117,9 @@ TEST_CASE("runtime::detail::text") {
       CHECK_FALSE(d::is_false_word(w));
     }
     static_assert(d::parse_bool_word("oFf") == false);
+    // Bun's feature-flag truthiness: empty and false words are false, anything else true.
+    static_assert(!d::is_truthy_value("") && !d::is_truthy_value("Off") && !d::is_truthy_value("0"));
+    static_assert(d::is_truthy_value("1") && d::is_truthy_value("2") && d::is_truthy_value("maybe"));
     CHECK(d::bool_words_list == "true, false, 1, 0, yes, no, on, off");
   }
 
