@@ -19,24 +19,24 @@ import runtime.log;
 #include <runtime/log.hpp>
 #endif
 
-namespace lg = runtime::log;
+namespace logging = runtime::log;
 
 namespace {
 
 struct capture {
   std::mutex mu;
   std::vector<std::string> lines;
-  lg::sink sink() {
-    return [this](lg::level, std::string_view line) {
+  logging::sink sink() {
+    return [this](logging::level, std::string_view line) {
       std::lock_guard lock(mu);
       lines.emplace_back(line);
     };
   }
 };
 
-lg::config make(std::string_view spec, lg::format f, capture& cap) {
-  lg::config c;
-  c.levels = *lg::filter::parse(spec);
+logging::config make(std::string_view spec, logging::format f, capture& cap) {
+  logging::config c;
+  c.levels = *logging::filter::parse(spec);
   c.format_ = f;
   c.color = false;
   c.timestamps = false;
@@ -55,7 +55,7 @@ std::string to_string(const counted& c) {
 // An argument whose to_string() logs: formatting runs without the log's lock, so this must not deadlock.
 struct chatty {};
 std::string to_string(const chatty&) {
-  lg::info("inside to_string");
+  logging::info("inside to_string");
   return "chatty";
 }
 
@@ -72,55 +72,55 @@ auto lookup_in(const env_map& m) {
 
 TEST_CASE("runtime::log::filter") {
   SUBCASE("level names, any case") {
-    static_assert(noexcept(lg::parse_level("warn")));
-    CHECK(lg::parse_level("WARNING") == lg::level::warn);
-    CHECK(lg::parse_level("Trace") == lg::level::trace);
-    CHECK(lg::parse_level("none") == lg::level::off);
-    CHECK_FALSE(lg::parse_level("warnin"));
-    CHECK_FALSE(lg::parse_level(""));
-    CHECK_FALSE(lg::parse_level("debug "));
+    static_assert(noexcept(logging::parse_level("warn")));
+    CHECK(logging::parse_level("WARNING") == logging::level::warn);
+    CHECK(logging::parse_level("Trace") == logging::level::trace);
+    CHECK(logging::parse_level("none") == logging::level::off);
+    CHECK_FALSE(logging::parse_level("warnin"));
+    CHECK_FALSE(logging::parse_level(""));
+    CHECK_FALSE(logging::parse_level("debug "));
   }
   SUBCASE("a bare level sets the default") {
-    auto f = lg::filter::parse("debug");
+    auto f = logging::filter::parse("debug");
     REQUIRE(f);
-    CHECK(f->default_level == lg::level::debug);
-    CHECK(f->for_target("anything") == lg::level::debug);
+    CHECK(f->default_level == logging::level::debug);
+    CHECK(f->for_target("anything") == logging::level::debug);
   }
   SUBCASE("per-target directives with a default, longest match wins") {
-    auto f = lg::filter::parse("runtime.env=trace,info,runtime=error");
+    auto f = logging::filter::parse("runtime.env=trace,info,runtime=error");
     REQUIRE(f);
-    CHECK(f->default_level == lg::level::info);
-    CHECK(f->for_target("runtime.env") == lg::level::trace);
-    CHECK(f->for_target("runtime.env.parse") == lg::level::trace);
-    CHECK(f->for_target("runtime.cli") == lg::level::error);
-    CHECK(f->for_target("runtime") == lg::level::error);
-    CHECK(f->for_target("runtimex") == lg::level::info);  // a prefix must end at a dot
-    CHECK(f->for_target("app") == lg::level::info);
-    CHECK(f->max_level() == lg::level::trace);
+    CHECK(f->default_level == logging::level::info);
+    CHECK(f->for_target("runtime.env") == logging::level::trace);
+    CHECK(f->for_target("runtime.env.parse") == logging::level::trace);
+    CHECK(f->for_target("runtime.cli") == logging::level::error);
+    CHECK(f->for_target("runtime") == logging::level::error);
+    CHECK(f->for_target("runtimex") == logging::level::info);  // a prefix must end at a dot
+    CHECK(f->for_target("app") == logging::level::info);
+    CHECK(f->max_level() == logging::level::trace);
   }
   SUBCASE("levels are case-insensitive, warning is warn, off disables") {
-    CHECK(lg::filter::parse("WARNING")->default_level == lg::level::warn);
-    CHECK(lg::filter::parse("a=OFF")->for_target("a") == lg::level::off);
+    CHECK(logging::filter::parse("WARNING")->default_level == logging::level::warn);
+    CHECK(logging::filter::parse("a=OFF")->for_target("a") == logging::level::off);
   }
   SUBCASE("a bare target name enables it fully") {
-    auto f = lg::filter::parse("runtime.env");
+    auto f = logging::filter::parse("runtime.env");
     REQUIRE(f);
-    CHECK(f->for_target("runtime.env") == lg::level::trace);
-    CHECK(f->default_level == lg::level::warn);
+    CHECK(f->for_target("runtime.env") == logging::level::trace);
+    CHECK(f->default_level == logging::level::warn);
   }
   SUBCASE("empty items and whitespace are ignored") {
-    auto f = lg::filter::parse(" info , , a=debug ,");
+    auto f = logging::filter::parse(" info , , a=debug ,");
     REQUIRE(f);
-    CHECK(f->default_level == lg::level::info);
-    CHECK(f->for_target("a") == lg::level::debug);
+    CHECK(f->default_level == logging::level::info);
+    CHECK(f->for_target("a") == logging::level::debug);
   }
   SUBCASE("malformed directives are rejected with a reason that names the directive, not its text") {
     std::string why;
-    CHECK_FALSE(lg::filter::parse("info,a=s3cr3t", &why));
+    CHECK_FALSE(logging::filter::parse("info,a=s3cr3t", &why));
     CHECK(why == "directive 2 has an unknown level after '=' (expected off, error, warn, info, debug or trace)");
-    CHECK_FALSE(lg::filter::parse("=s3cr3t", &why));
+    CHECK_FALSE(logging::filter::parse("=s3cr3t", &why));
     CHECK(why == "directive 1 has an empty target before '='");
-    CHECK_FALSE(lg::filter::parse("a,,s3cr3t y!", &why));  // empty items count, so the number matches the commas
+    CHECK_FALSE(logging::filter::parse("a,,s3cr3t y!", &why));  // empty items count, so the number matches the commas
     CHECK(why == "directive 3 is neither a level nor a target name (letters, digits, '.', '_', '-', ':')");
   }
 }
@@ -128,13 +128,13 @@ TEST_CASE("runtime::log::filter") {
 TEST_CASE("runtime::log::write") {
   capture cap;
   SUBCASE("text lines carry level, target and the formatted message") {
-    lg::configure(make("info", lg::format::text, cap));
-    lg::target t{"runtime.env"};
+    logging::configure(make("info", logging::format::text, cap));
+    logging::target t{"runtime.env"};
     t.info("loaded {} files from {}", 3, "/tmp");
     t.debug("not shown {}", 1);
-    lg::warn("plain {} {{literal}}", true);
-    lg::error("missing args {} {}", 1);
-    lg::error("extra args", 7, 'c');
+    logging::warn("plain {} {{literal}}", true);
+    logging::error("missing args {} {}", 1);
+    logging::error("extra args", 7, 'c');
     REQUIRE(cap.lines.size() == 4);
     CHECK(cap.lines[0] == "INFO  runtime.env: loaded 3 files from /tmp\n");
     CHECK(cap.lines[1] == "WARN  plain true {literal}\n");
@@ -142,24 +142,25 @@ TEST_CASE("runtime::log::write") {
     CHECK(cap.lines[3] == "ERROR extra args 7 c\n");
   }
   SUBCASE("a null C string prints (null)") {
-    lg::configure(make("info", lg::format::text, cap));
+    logging::configure(make("info", logging::format::text, cap));
     const char* none = nullptr;
     char* none_mutable = nullptr;
-    lg::info("{} {} {}", none, none_mutable, nullptr);
-    lg::warn("{}", std::getenv("RUNTIME_LOG_TEST_SURELY_UNSET"));
+    logging::info("{} {} {}", none, none_mutable, nullptr);
+    logging::warn("{}", std::getenv("RUNTIME_LOG_TEST_SURELY_UNSET"));
     REQUIRE(cap.lines.size() == 2);
     CHECK(cap.lines[0] == "INFO  (null) (null) (null)\n");
     CHECK(cap.lines[1] == "WARN  (null)\n");
   }
   SUBCASE("text lines escape control characters, so a message cannot forge a line; UTF-8 stays") {
-    lg::configure(make("info", lg::format::text, cap));
-    lg::target{"app\n"}.info("user {}", std::string("bob\nINFO  admin logged in\r\t\x1b[31m\x7f\x01 \xc3\xa9 \xe2\x9c\x93"));
+    logging::configure(make("info", logging::format::text, cap));
+    logging::target{"app\n"}.info(
+        "user {}", std::string("bob\nINFO  admin logged in\r\t\x1b[31m\x7f\x01 \xc3\xa9 \xe2\x9c\x93"));
     REQUIRE(cap.lines.size() == 1);
     CHECK(cap.lines[0] == "INFO  app\\n: user bob\\nINFO  admin logged in\\r\\t\\x1b[31m\\x7f\\x01 \xc3\xa9 \xe2\x9c\x93\n");
   }
   SUBCASE("json lines are one valid object each") {
-    lg::configure(make("trace", lg::format::json, cap));
-    lg::target t{"app"};
+    logging::configure(make("trace", logging::format::json, cap));
+    logging::target t{"app"};
     t.trace("quote \" and newline \n and {}", 2.5);
     REQUIRE(cap.lines.size() == 1);
     CHECK(cap.lines[0].back() == '\n');
@@ -170,28 +171,28 @@ TEST_CASE("runtime::log::write") {
     CHECK(j["msg"] == "quote \" and newline \n and 2.5");
   }
   SUBCASE("json output survives invalid UTF-8") {
-    lg::configure(make("info", lg::format::json, cap));
-    lg::info("bad {}", std::string("\xff\xfe"));
+    logging::configure(make("info", logging::format::json, cap));
+    logging::info("bad {}", std::string("\xff\xfe"));
     REQUIRE(cap.lines.size() == 1);
     CHECK(nlohmann::json::accept(cap.lines[0]));
   }
   SUBCASE("a disabled level never formats its arguments") {
-    lg::configure(make("warn,runtime.env=info", lg::format::text, cap));
+    logging::configure(make("warn,runtime.env=info", logging::format::text, cap));
     int formatted = 0;
-    lg::debug("{}", counted{&formatted});                      // below every target: the fast path
-    lg::target{"runtime.env"}.debug("{}", counted{&formatted});  // below this target's level
-    lg::target{"other"}.info("{}", counted{&formatted});         // max level is info, target is warn
+    logging::debug("{}", counted{&formatted});                      // below every target: the fast path
+    logging::target{"runtime.env"}.debug("{}", counted{&formatted});  // below this target's level
+    logging::target{"other"}.info("{}", counted{&formatted});         // max level is info, target is warn
     CHECK(formatted == 0);
     CHECK(cap.lines.empty());
-    lg::target{"runtime.env"}.info("{}", counted{&formatted});
+    logging::target{"runtime.env"}.info("{}", counted{&formatted});
     CHECK(formatted == 1);
     CHECK(cap.lines.size() == 1);
   }
   SUBCASE("timestamps are ISO 8601 UTC with milliseconds") {
-    auto c = make("info", lg::format::text, cap);
+    auto c = make("info", logging::format::text, cap);
     c.timestamps = true;
-    lg::configure(c);
-    lg::info("x");
+    logging::configure(c);
+    logging::info("x");
     REQUIRE(cap.lines.size() == 1);
     const std::string& l = cap.lines[0];
     REQUIRE(l.size() > 25);
@@ -202,29 +203,29 @@ TEST_CASE("runtime::log::write") {
     CHECK(l.substr(24) == " INFO  x\n");
   }
   SUBCASE("colour wraps the level name") {
-    auto c = make("info", lg::format::text, cap);
+    auto c = make("info", logging::format::text, cap);
     c.color = true;
-    lg::configure(c);
-    lg::info("x");
+    logging::configure(c);
+    logging::info("x");
     REQUIRE(cap.lines.size() == 1);
     CHECK(cap.lines[0] == "\x1b[32mINFO \x1b[0m x\n");
   }
-  lg::configure(lg::config{});
+  logging::configure(logging::config{});
 }
 
 TEST_CASE("runtime::log::span") {
   capture cap;
   SUBCASE("a span logs its elapsed time when it ends") {
-    lg::configure(make("debug", lg::format::text, cap));
-    { lg::span s(lg::level::debug, "runtime.env", "load .env"); }
+    logging::configure(make("debug", logging::format::text, cap));
+    { logging::span s(logging::level::debug, "runtime.env", "load .env"); }
     REQUIRE(cap.lines.size() == 1);
     CHECK(cap.lines[0].rfind("DEBUG runtime.env: load .env took ", 0) == 0);
     CHECK(cap.lines[0].find("ms\n") != std::string::npos);
   }
   SUBCASE("json spans carry elapsed_ms") {
-    lg::configure(make("debug", lg::format::json, cap));
+    logging::configure(make("debug", logging::format::json, cap));
     {
-      lg::span s("stage");
+      logging::span s("stage");
       double ms = s.finish();
       CHECK(ms >= 0);
       CHECK(s.finish() == 0);  // idempotent
@@ -235,10 +236,10 @@ TEST_CASE("runtime::log::span") {
     CHECK(j["elapsed_ms"].is_number());
   }
   SUBCASE("a temporary string may name the target") {
-    lg::configure(make("debug", lg::format::text, cap));
+    logging::configure(make("debug", logging::format::text, cap));
     {
       const std::string name = "runtime.a.target.name.longer.than.sso";
-      lg::span s(lg::level::debug, name + ".x", "work");
+      logging::span s(logging::level::debug, name + ".x", "work");
       std::string reuse(name.size() + 2, 'z');  // same size: the allocator hands back the temporary's block
       CHECK(reuse.size() == name.size() + 2);
     }
@@ -246,50 +247,50 @@ TEST_CASE("runtime::log::span") {
     CHECK(cap.lines[0].rfind("DEBUG runtime.a.target.name.longer.than.sso.x: work took ", 0) == 0);
   }
   SUBCASE("a disabled span writes nothing") {
-    lg::configure(make("info", lg::format::text, cap));
-    { lg::span s("quiet"); }
+    logging::configure(make("info", logging::format::text, cap));
+    { logging::span s("quiet"); }
     CHECK(cap.lines.empty());
   }
-  lg::configure(lg::config{});
+  logging::configure(logging::config{});
 }
 
 TEST_CASE("runtime::log::config::from_environment") {
   SUBCASE("RUNTIME_LOG and RUNTIME_LOG_FORMAT") {
     env_map env{{"RUNTIME_LOG", "runtime.env=trace,info"}, {"RUNTIME_LOG_FORMAT", "json"}};
     std::vector<std::string> warnings;
-    auto c = lg::config::from_environment(lookup_in(env), &warnings);
+    auto c = logging::config::from_environment(lookup_in(env), &warnings);
     CHECK(warnings.empty());
-    CHECK(c.format_ == lg::format::json);
-    CHECK(c.levels.for_target("runtime.env") == lg::level::trace);
-    CHECK(c.levels.default_level == lg::level::info);
+    CHECK(c.format_ == logging::format::json);
+    CHECK(c.levels.for_target("runtime.env") == logging::level::trace);
+    CHECK(c.levels.default_level == logging::level::info);
   }
   SUBCASE("a bad filter gives one warning and the default; no warning quotes the value") {
     env_map env{{"RUNTIME_LOG", "runtime.env=s3cr3t"}, {"RUNTIME_LOG_FORMAT", "s3cr3t"}};
     std::vector<std::string> warnings;
-    auto c = lg::config::from_environment(lookup_in(env), &warnings);
+    auto c = logging::config::from_environment(lookup_in(env), &warnings);
     REQUIRE(warnings.size() == 2);
     CHECK(warnings[0] == "ignoring RUNTIME_LOG: directive 1 has an unknown level after '=' (expected off, error, "
                          "warn, info, debug or trace); using the default level warn");
     CHECK(warnings[1] == "ignoring RUNTIME_LOG_FORMAT: expected text or json; using text");
     for (const auto& w : warnings) CHECK(w.find("s3cr3t") == std::string::npos);
-    CHECK(c.levels.default_level == lg::level::warn);
+    CHECK(c.levels.default_level == logging::level::warn);
     CHECK(c.levels.directives.empty());
-    CHECK(c.format_ == lg::format::text);
+    CHECK(c.format_ == logging::format::text);
   }
   SUBCASE("init_from_environment reports the bad filter through the log itself") {
     capture cap;
     env_map env{{"RUNTIME_LOG", "a=b=c"}, {"NO_COLOR", "1"}};
-    lg::init_from_environment(lookup_in(env), cap.sink());
+    logging::init_from_environment(lookup_in(env), cap.sink());
     REQUIRE(cap.lines.size() == 1);
     CHECK(cap.lines[0].find("WARN  runtime.log: ignoring RUNTIME_LOG: directive 1 has an unknown level") !=
           std::string::npos);
     CHECK(cap.lines[0].find("b=c") == std::string::npos);
-    lg::warn("still logging");
+    logging::warn("still logging");
     CHECK(cap.lines.size() == 2);
-    lg::configure(lg::config{});
+    logging::configure(logging::config{});
   }
   SUBCASE("colour: the rule of runtime::color_enabled (Bun's): FORCE_COLOR beats NO_COLOR beats the terminal") {
-    using C = lg::config;
+    using C = logging::config;
     using std::nullopt;
     using s = std::string;
     CHECK(C::color_wanted(s("1"), s("1"), false));  // a truthy FORCE_COLOR wins over NO_COLOR
@@ -305,7 +306,7 @@ TEST_CASE("runtime::log::config::from_environment") {
       env_map env;
       if (no) env["NO_COLOR"] = *no;
       if (force) env["FORCE_COLOR"] = *force;
-      auto c = lg::config::from_environment(lookup_in(env));
+      auto c = logging::config::from_environment(lookup_in(env));
       CHECK(c.color == runtime::color_enabled(no, force, ::isatty(2) == 1));  // logs and error display agree
     }
   }
@@ -313,50 +314,50 @@ TEST_CASE("runtime::log::config::from_environment") {
 
 TEST_CASE("runtime::log re-entrancy") {
   std::vector<std::string> lines;
-  lg::config c;
-  c.levels = *lg::filter::parse("info");
+  logging::config c;
+  c.levels = *logging::filter::parse("info");
   c.timestamps = false;
   SUBCASE("a sink that logs does not deadlock: its own records are dropped") {
-    c.output = [&](lg::level, std::string_view line) {
+    c.output = [&](logging::level, std::string_view line) {
       lines.emplace_back(line);
-      lg::error("from the sink");  // the log's lock is held here: this record is dropped
-      CHECK_FALSE(lg::enabled(lg::level::error));
-      lg::span inner(lg::level::error, "x", "inner span");
+      logging::error("from the sink");  // the log's lock is held here: this record is dropped
+      CHECK_FALSE(logging::enabled(logging::level::error));
+      logging::span inner(logging::level::error, "x", "inner span");
     };
-    lg::configure(c);
-    lg::info("outer");
-    lg::info("second");
+    logging::configure(c);
+    logging::info("outer");
+    logging::info("second");
     CHECK(lines == std::vector<std::string>{"INFO  outer\n", "INFO  second\n"});
   }
   SUBCASE("an argument's to_string() may log: it runs before the lock is taken") {
-    c.output = [&](lg::level, std::string_view line) { lines.emplace_back(line); };
-    lg::configure(c);
-    lg::info("value {}", chatty{});
+    c.output = [&](logging::level, std::string_view line) { lines.emplace_back(line); };
+    logging::configure(c);
+    logging::info("value {}", chatty{});
     CHECK(lines == std::vector<std::string>{"INFO  inside to_string\n", "INFO  value chatty\n"});
   }
   SUBCASE("a sink that throws leaves logging usable") {
     bool fail = true;
-    c.output = [&](lg::level, std::string_view line) {
+    c.output = [&](logging::level, std::string_view line) {
       if (fail) throw std::runtime_error("sink failed");
       lines.emplace_back(line);
     };
-    lg::configure(c);
-    CHECK_THROWS(lg::info("lost"));
+    logging::configure(c);
+    CHECK_THROWS(logging::info("lost"));
     fail = false;
-    lg::info("kept");
+    logging::info("kept");
     CHECK(lines == std::vector<std::string>{"INFO  kept\n"});
   }
-  lg::configure(lg::config{});
+  logging::configure(logging::config{});
 }
 
 TEST_CASE("runtime::log threads") {
   capture cap;
-  lg::configure(make("info", lg::format::text, cap));
+  logging::configure(make("info", logging::format::text, cap));
   constexpr int threads = 8, per = 500;
   std::vector<std::thread> ts;
   for (int t = 0; t < threads; ++t)
     ts.emplace_back([t] {
-      for (int i = 0; i < per; ++i) lg::info("thread {} record {} {}", t, i, std::string(40, 'x'));
+      for (int i = 0; i < per; ++i) logging::info("thread {} record {} {}", t, i, std::string(40, 'x'));
     });
   for (auto& t : ts) t.join();
   REQUIRE(cap.lines.size() == threads * per);
@@ -364,5 +365,5 @@ TEST_CASE("runtime::log threads") {
     CHECK(l.rfind("INFO  thread ", 0) == 0);
     CHECK(l.find(std::string(40, 'x') + "\n") == l.size() - 41);
   }
-  lg::configure(lg::config{});
+  logging::configure(logging::config{});
 }

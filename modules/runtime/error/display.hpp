@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: MIT
+// runtime.error / display: how an error is shown: the human text form (rustc-like, with the one colour rule of
+// every module, color_enabled) and the JSON form.
+#ifndef RUNTIME_MODULE
+#  include <algorithm>
+#  include <cstddef>
+#  include <cstdint>
+#  include <optional>
+#  include <string>
+#  include <string_view>
+#  include <nlohmann/json.hpp>
+#  include "runtime/detail/stack.hpp"
+#  include "runtime/detail/text.hpp"
+#endif
+#include "runtime/error/error.hpp"
+#if !defined(RUNTIME_GMF) && !defined(RUNTIME_ERROR_DISPLAY_HPP_)
+#define RUNTIME_ERROR_DISPLAY_HPP_
+#include "runtime/config.hpp"
+
+namespace runtime { inline namespace v1 { namespace detail {
+
+inline constexpr std::string_view ansi_reset = "\x1b[0m";
+inline constexpr std::string_view ansi_error = "\x1b[1;31m";
+inline constexpr std::string_view ansi_bold = "\x1b[1m";
+inline constexpr std::string_view ansi_blue = "\x1b[1;34m";
+inline constexpr std::string_view ansi_help = "\x1b[1;36m";
+
+inline void paint(std::string& out, bool color, std::string_view style, std::string_view text) {
+  if (color) out += style;
+  out += text;
+  if (color) out += ansi_reset;
+}
+
+inline void append_uint(std::string& out, std::uint64_t v) {
+  char buf[24];
+  int n = 0;
+  do {
+    buf[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  while (n > 0) out += buf[--n];
+}
+
+inline std::size_t digits(std::uint64_t v) {
+  std::size_t n = 1;
+  while (v >= 10) { v /= 10; ++n; }
+  return n;
+}
+
+template <class Loc>
+void append_location(std::string& out, const Loc& loc) {
+  out += loc.file.empty() ? std::string_view("<input>") : std::string_view(loc.file);
+  if (loc.line != 0) {
+    out += ':';
+    append_uint(out, loc.line);
+    if (loc.column != 0) {
+      out += ':';
+      append_uint(out, loc.column);
+    }
+  }
+}
+
+/// Notes and hints under the gutter, rustc's "= note:" / "= help:".
+template <class Error>
+void append_notes(std::string& out, const Error& e, std::size_t gutter, bool color) {
+  for (const auto& n : e.notes()) {
+    out.append(gutter + 1, ' ');
+    paint(out, color, ansi_blue, "=");
+    out += ' ';
+    paint(out, color, ansi_bold, "note");
+    out += ": ";
+    out += n;
+    out += '\n';
+  }
+  for (const auto& h : e.hints()) {
+    out.append(gutter + 1, ' ');
+    paint(out, color, ansi_blue, "=");
+    out += ' ';
+    paint(out, color, ansi_help, "help");
+    out += ": ";
+    out += h;
+    out += '\n';
+  }
+}
+
+/// " --> file:line:col", then the offending line and a caret under the column when the text is known.
+template <class Loc>
+std::size_t append_snippet(std::string& out, const Loc& loc, bool color) {
+  std::size_t gutter = loc.line != 0 ? digits(loc.line) : 1;
+  out.append(gutter, ' ');
+  paint(out, color, ansi_blue, "-->");
+  out += ' ';
+  append_location(out, loc);
+  out += '\n';
+  if (loc.line == 0 || loc.line_text.empty()) return gutter;
+  // Control characters other than tab would move the terminal's cursor; show them as spaces.
+  const std::string text = escaped(loc.line_text, escape::spaces_keep_tab);
+  out.append(gutter + 1, ' ');
+  paint(out, color, ansi_blue, "|");
+  out += '\n';
+  std::string num;
+  append_uint(num, loc.line);
+  paint(out, color, ansi_blue, num + " |");
+  out += ' ';
+  out += text;
+  out += '\n';
+  if (loc.column != 0) {
+    out.append(gutter + 1, ' ');
+    paint(out, color, ansi_blue, "|");
+    out += ' ';
+    // Pad with the line's own tabs so the caret lines up however the terminal expands them; a UTF-8
+    // sequence takes one cell, so continuation bytes add nothing.
+    std::size_t col = std::min<std::size_t>(loc.column - 1, text.size());
+    for (std::size_t i = 0; i < col; ++i) {
+      auto c = static_cast<unsigned char>(text[i]);
+      if (c == '\t') out += '\t';
+      else if ((c & 0xc0) != 0x80) out += ' ';
+    }
+    paint(out, color, ansi_error, "^");
+    out += '\n';
+  }
+  return gutter;
+}
+
+template <class Error>
+void append_trace(std::string& out, const Error& e, bool color) {
+  paint(out, color, ansi_bold, "stack trace");
+  if (e.trace().empty()) {
+    out += ": not captured (capture_error_traces was off when the error was made)\n";
+    return;
+  }
+  out += ":\n";
+  std::size_t i = 0;
+  for (void* f : e.trace()) {
+    out += "  #";
+    append_uint(out, i++);
+    out += ' ';
+    out += describe_address(f);
+    out += '\n';
+  }
+}
+
+} } }  // namespace runtime::v1::detail
+
+RUNTIME_EXPORT_BEGIN
+namespace runtime { inline namespace v1 {
+
+/// How render() draws an error. The caller makes every environment-dependent decision.
+struct display_options {
+  bool color = false;      ///< ANSI colours (see color_enabled)
+  bool trace = false;      ///< append the stack trace captured at construction (--verbose-error-trace)
+  bool show_code = false;  ///< "error[env.bad_line]: ..." instead of "error: ..."
+};
+
+/// The one colour decision of every runtime module (error display and runtime.log), from the caller's values;
+/// pass std::nullopt for an unset variable. It is Bun 1.4.5's rule (checked against `Bun.enableANSIColors`):
+///  1. FORCE_COLOR set and not falsy forces colour on, even over NO_COLOR; an empty value counts as on.
+///     Falsy is an integer zero ("0", "00", "+0", "-0") or "false"/"off"/"no" in any case; a falsy
+///     FORCE_COLOR forces nothing (it is as if unset), so a terminal still gets colour.
+///  2. Otherwise NO_COLOR set, non-empty and not "0"/"false"/"off"/"no" (any case) turns colour off.
+///  3. Otherwise colour follows whether the output is a terminal.
+inline bool color_enabled(std::optional<std::string_view> no_color, std::optional<std::string_view> force_color,
+                          bool is_tty) noexcept {
+  if (force_color) {
+    std::string_view v = *force_color;
+    std::string_view digits = v;
+    if (!digits.empty() && (digits.front() == '+' || digits.front() == '-')) digits.remove_prefix(1);
+    const bool zero = !digits.empty() && digits.find_first_not_of('0') == std::string_view::npos;
+    if (!(zero || detail::is_false_word(v))) return true;
+  }
+  // detail::is_false_word: "false", "off", "no" in any case, and "0".
+  if (no_color && !no_color->empty() && !detail::is_false_word(*no_color)) return false;
+  return is_tty;
+}
+
+/// The human form of an error, ending in a newline:
+///   error: message
+///    --> file:line:col
+///     |
+///   3 | offending line
+///     |       ^
+///     = note: ...
+///     = help: ...
+///   caused by: message of the cause (with its own location, notes and hints), for each cause in turn
+///   stack trace: ... (with options.trace)
+inline std::string render(const error& e, const display_options& options = {}) {
+  std::string out;
+  const bool color = options.color;
+  std::string label = "error";
+  if (options.show_code && !e.code().empty()) label += "[" + e.code() + "]";
+  detail::paint(out, color, detail::ansi_error, label);
+  if (color) out += detail::ansi_bold;
+  out += ": ";
+  out += e.message();
+  if (color) out += detail::ansi_reset;
+  out += '\n';
+  std::size_t gutter = 1;
+  if (const auto* loc = e.location()) gutter = detail::append_snippet(out, *loc, color);
+  detail::append_notes(out, e, gutter, color);
+  for (const error* c = e.cause(); c != nullptr; c = c->cause()) {
+    detail::paint(out, color, detail::ansi_bold, "caused by");
+    out += ": ";
+    out += c->message();
+    out += '\n';
+    std::size_t g = 1;
+    if (const auto* loc = c->location()) g = detail::append_snippet(out, *loc, color);
+    detail::append_notes(out, *c, g, color);
+  }
+  if (options.trace) detail::append_trace(out, e, color);
+  return out;
+}
+
+/// The machine form: {"kind","code","message","exit_code","notes","hints"} plus "location"
+/// {file,line,column,line_text}, "system_error" {category,value,message} and "cause" (nested) when present.
+/// Found by ADL, so `nlohmann::json j = err;` works.
+inline void to_json(nlohmann::json& j, const error& e) {
+  j = nlohmann::json::object();
+  j["kind"] = std::string(to_string(e.kind()));
+  j["code"] = e.code();
+  j["message"] = e.message();
+  j["exit_code"] = exit_status_of(e);
+  j["notes"] = e.notes();
+  j["hints"] = e.hints();
+  if (const auto* loc = e.location()) {
+    j["location"] = {{"file", loc->file}, {"line", loc->line}, {"column", loc->column},
+                     {"line_text", loc->line_text}};
+  }
+  if (auto ec = e.sys_error()) {
+    j["system_error"] = {{"category", ec.category().name()}, {"value", ec.value()}, {"message", ec.message()}};
+  }
+  if (const auto* c = e.cause()) {
+    nlohmann::json cj;
+    to_json(cj, *c);
+    j["cause"] = std::move(cj);
+  }
+}
+
+/// to_json as one line of text (invalid UTF-8 is replaced, never thrown on).
+inline std::string render_json(const error& e) {
+  nlohmann::json j;
+  to_json(j, e);
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+} }  // namespace runtime::v1
+RUNTIME_EXPORT_END
+
+#endif
