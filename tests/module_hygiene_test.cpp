@@ -11,7 +11,7 @@ import runtime;
 
 TEST_CASE("runtime module hygiene") {
 #if RUNTIME_USE_MODULES
-#  if defined(RUNTIME_EXPORT_BEGIN) || defined(RUNTIME_CONFIG_HPP_) || defined(RUNTIME_ERROR_HPP_) || \
+#  if defined(RUNTIME_EXPORT_BEGIN) || defined(RUNTIME_CONFIG_HPP_) || defined(RUNTIME_ERROR_ERROR_HPP_) || \
       defined(RUNTIME_VERSION_STRING)
   FAIL("a RUNTIME_ macro leaked from a named module");
 #  endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves the module build's incremental correctness in a scratch copy of the tree (module mode, clang 19):
 #  1. a clean build, then `ninja -n` has nothing to do;
-#  2. touching modules/runtime/<m>.hpp rebuilds exactly the BMIs/objects of <m> and of the modules that import
+#  2. touching a header of module <m> (a part, modules/runtime/<m>/<part>.hpp, or its umbrella) rebuilds exactly the BMIs/objects of <m> and of the modules that import
 #     it (directly or not), plus the TUs that import them, and nothing else; one ninja run settles it.
 # usage: check_rebuild.sh <source root> <c++ compiler>
 set -euo pipefail
@@ -18,7 +18,7 @@ first=$(plan)
 if [ -n "$first" ]; then  # only bracketed edge lines are kept: any means pending work
   echo "after a clean build ninja still has work:"; echo "$first"; fail=1
 fi
-check() {  # $1 header, $2 regex of modules that must rebuild, $3 regex of modules that must not
+check() {  # $1 header under modules/runtime/ without .hpp, $2 regex of modules that must rebuild, $3 regex of modules that must not
   sleep 1.1
   touch "$work/src/modules/runtime/$1.hpp"
   local p
@@ -38,7 +38,8 @@ check() {  # $1 header, $2 regex of modules that must rebuild, $3 regex of modul
   again=$(ninja -C "$work/b" -n | grep -c '^\[' || true)
   [ "$again" = 0 ] || { echo "touching $1.hpp needed a second ninja run ($again edges left)"; fail=1; }
 }
-check error "error log alloc env flags cli signal" ""
-check log "log env flags cli signal" "error alloc"
+check error/display "error log env flags cli signal" "alloc"
+check log/levels "log flags signal" "error alloc env cli"
+check alloc/arena "alloc" "error log env flags cli signal"
 check signal "signal" "error log alloc env flags cli"
 exit $fail
