@@ -14,9 +14,14 @@
 namespace rt {
 namespace {
 
-namespace fl = runtime::flags;
+using runtime::flags::default_value;
+using runtime::flags::env_var_name;
+using runtime::flags::flag_type;
+using runtime::flags::flag_value;
+using runtime::flags::source_kind;
+using runtime::flags::to_string;
 
-nlohmann::json json_value(const fl::flag_value& v) {
+nlohmann::json json_value(const flag_value& v) {
   if (auto b = std::get_if<bool>(&v)) return *b;
   if (auto i = std::get_if<std::int64_t>(&v)) return *i;
   return std::get<std::string>(v);
@@ -42,14 +47,14 @@ int commands::flags(const context& c) {
     for (const auto& f : c.flags.all()) {
       nlohmann::ordered_json e;
       e["name"] = f.desc->name;
-      e["type"] = fl::to_string(f.desc->type);
+      e["type"] = to_string(f.desc->type);
       e["value"] = json_value(f.value);
-      e["source"] = fl::to_string(f.source.kind);
+      e["source"] = to_string(f.source.kind);
       e["origin"] = f.source.where;
-      e["env"] = fl::env_var_name(rt_flags, *f.desc);
-      e["default"] = json_value(fl::default_value(*f.desc));
+      e["env"] = env_var_name(rt_flags, *f.desc);
+      e["default"] = json_value(default_value(*f.desc));
       e["help"] = f.desc->help;
-      if (f.desc->type == fl::flag_type::enumeration) e["choices"] = f.desc->choices;
+      if (f.desc->type == flag_type::enumeration) e["choices"] = f.desc->choices;
       j["flags"].push_back(std::move(e));
     }
     j["bunfig"] = c.config.files;
@@ -63,13 +68,13 @@ int commands::flags(const context& c) {
   std::size_t name_width = 4, value_width = 5;
   for (const auto& f : c.flags.all()) {
     name_width = std::max(name_width, f.desc->name.size());
-    value_width = std::max(value_width, shown(fl::to_string(f.value)).size());
+    value_width = std::max(value_width, shown(to_string(f.value)).size());
   }
   std::string text = pad("FLAG", name_width + 2) + pad("VALUE", value_width + 2) + "SOURCE\n";
   for (const auto& f : c.flags.all()) {
-    std::string source(fl::to_string(f.source.kind));
-    if (f.source.kind != fl::source_kind::default_value) source += " (" + shown(f.source.where) + ")";
-    text += pad(std::string(f.desc->name), name_width + 2) + pad(shown(fl::to_string(f.value)), value_width + 2) +
+    std::string source(to_string(f.source.kind));
+    if (f.source.kind != source_kind::default_value) source += " (" + shown(f.source.where) + ")";
+    text += pad(std::string(f.desc->name), name_width + 2) + pad(shown(to_string(f.value)), value_width + 2) +
             source + "\n";
   }
   write_all(1, text);
