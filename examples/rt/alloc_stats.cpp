@@ -6,12 +6,12 @@
 #include <malloc.h>  // malloc_usable_size
 #include <atomic>
 #include <cstddef>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 #include <string>
 #include <nlohmann/json.hpp>
+#include "runtime/detail/posix_io.hpp"
 #if RUNTIME_USE_MODULES
 import runtime.env;
 import runtime.alloc;
@@ -122,8 +122,7 @@ void print_stats() {
   counting.store(false, std::memory_order_relaxed);
   nlohmann::json j = s.to_json();
   j["allocator"] = RT_ALLOC_STATS_REPLACE_NEW ? rt_alloc_backend_name() : "sanitizer (not counted)";
-  std::string line = j.dump() + '\n';
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  runtime::detail::write_all(2, j.dump() + '\n');
 }
 
 }  // namespace

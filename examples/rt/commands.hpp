@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // rt's command table as data: Bun's command set with Bun's names and aliases, plus rt's own (env, flags).
+// The one list of rt's commands; main.cpp routes those it provides to their handlers (commands/*.cpp).
 // Include after every std header: in module mode it imports runtime.
 #pragma once
 #include <string_view>
@@ -17,24 +18,6 @@ import runtime;
 #endif
 
 namespace rt {
-
-// Which handler files are linked in (examples/meson.build defines RT_HAVE_<FILE> for each that exists); help
-// lists a command without its handler as not implemented.
-#ifdef RT_HAVE_CMD_ENV
-inline constexpr bool have_cmd_env = true;
-#else
-inline constexpr bool have_cmd_env = false;
-#endif
-#ifdef RT_HAVE_CMD_FLAGS
-inline constexpr bool have_cmd_flags = true;
-#else
-inline constexpr bool have_cmd_flags = false;
-#endif
-#ifdef RT_HAVE_CMD_RUN
-inline constexpr bool have_cmd_run = true;
-#else
-inline constexpr bool have_cmd_run = false;
-#endif
 
 /// Every command rt knows. `auto_` is an unknown first word (a file or program to run); `reserved` is one of
 /// Bun's reserved words.
@@ -82,7 +65,7 @@ inline constexpr command commands[] = {
      .stop_at_positional = true, .hidden = true},
     {.id = command_id::run, .name = "run", .help = "Execute a file with rt", .example = "./my-script.ts",
      .usage = "<file|script> [args...]", .group = "run", .stop_at_positional = true,
-     .implemented = have_cmd_run, .details = "Everything after the file or program belongs to it; `--` also ends rt's own flags."},
+     .details = "Everything after the file or program belongs to it; `--` also ends rt's own flags."},
     {.id = command_id::test, .name = "test", .help = "Run unit tests", .group = "run", .implemented = false},
     {.id = command_id::x, .name = "x", .help = "Execute a package binary (CLI), installing if needed", .example = "next",
      .group = "run", .stop_at_positional = true, .implemented = false},
@@ -114,8 +97,7 @@ inline constexpr command commands[] = {
     {.id = command_id::pm, .name = "pm", .help = "Additional package management utilities", .example = "<subcommand>",
      .usage = "<subcommand>", .group = "pm", .implemented = false},
     {.id = command_id::info, .name = "info", .help = "Display package and runtime information", .example = "hono",
-     .usage = "[<package>]", .group = "pm", .options = json_options, .max_positionals = 1,
-     .implemented = have_cmd_env},
+     .usage = "[<package>]", .group = "pm", .options = json_options, .max_positionals = 1},
     {.id = command_id::why, .name = "why", .help = "Explain why a package is installed", .example = "react",
      .usage = "<package>", .group = "pm", .implemented = false},
 
@@ -130,9 +112,9 @@ inline constexpr command commands[] = {
      .implemented = false},
 
     {.id = command_id::env, .name = "env", .help = "Show the environment rt resolves (process and .env files)",
-     .group = "rt", .options = env_options, .max_positionals = 0, .implemented = have_cmd_env},
+     .group = "rt", .options = env_options, .max_positionals = 0},
     {.id = command_id::flags, .name = "flags", .help = "Show the feature flags rt resolves", .group = "rt",
-     .options = json_options, .max_positionals = 0, .implemented = have_cmd_flags},
+     .options = json_options, .max_positionals = 0},
     {.id = command_id::completions, .name = "completions", .help = "Print a shell completion script",
      .example = "bash", .usage = "<bash|zsh|fish>", .group = "rt", .min_positionals = 1, .max_positionals = 1},
     {.id = command_id::help, .name = "help", .help = "Print help for rt or for a command", .example = "install",
@@ -144,11 +126,13 @@ inline constexpr command commands[] = {
 
 }  // namespace table
 
+/// A parsed rt command line.
+using command_line = runtime::cli::result<command_id>;
+
 /// True when an unknown first word names something `rt run` would find (a file, a package.json script, a
 /// program on PATH or in node_modules/.bin), so `rt lint` runs the script and `rt true` the program instead of
-/// suggesting `link` and `run`. Defined in main.cpp.
-bool auto_target_exists(std::string_view word, const runtime::cli::result<command_id>& before,
-                        const runtime::environment& env);
+/// suggesting `link` and `run`. Defined in commands/run.cpp.
+bool auto_target_exists(std::string_view word, const command_line& before, const runtime::environment& env);
 
 /// The whole declaration.
 inline constexpr runtime::cli::program<command_id> program = {

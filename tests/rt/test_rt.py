@@ -78,6 +78,26 @@ def env_file_and_no_env_file(d):
 
 
 @case
+def repeated_options_keep_every_value(d):
+    # A repeated list option keeps all its values, in order (the later file wins, as in Bun 1.4.5:
+    # `bun --env-file a.env --env-file b.env` gives A=1 B=2 X=b), whether rt runs a program or prints `rt env`.
+    write(d, ".env", "X=default\n")
+    write(d, "a.env", "A=1\nX=a\n")
+    write(d, "b.env", "B=2\nX=b\n")
+    r = run([RT, "--env-file", "a.env", "--env-file", "b.env", "run", "sh", "-c", 'printf "%s|%s|%s" "$A" "$B" "$X"'], d)
+    expect(r.returncode == 0 and r.stdout == "1|2|b", f"{r.returncode} {r.stdout!r} {r.stderr!r}")
+    r = run([RT, "env", "--json", "--env-file=a.env", "--env-file=b.env"], d)
+    j = json.loads(r.stdout.strip().splitlines()[-1])
+    expect((j.get("A"), j.get("B"), j.get("X")) == ("1", "2", "b"), f"rt env: {r.stdout!r} {r.stderr!r}")
+    # A repeated comma list: every --feature applies, not only the last.
+    r = run([RT, "--feature", "disable_dns_cache=true", "--feature", "dns_cache_ttl=5,log_level=error", "flags", "--json"], d)
+    got = {f["name"]: (f["value"], f["source"]) for f in json.loads(r.stdout)["flags"]}
+    expect(got["disable_dns_cache"][0] is True and got["dns_cache_ttl"][0] == 5 and got["log_level"][0] == "error",
+           f"rt flags: {got}")
+    expect(len({got[n][1] for n in ("disable_dns_cache", "dns_cache_ttl", "log_level")}) == 1, f"sources: {got}")
+
+
+@case
 def bunfig_env_file_false_disables_default_files(d):
     write(d, ".env", "X=default\n")
     write(d, "bunfig.toml", "[env]\nfile = false\n")

@@ -1,31 +1,25 @@
 // SPDX-License-Identifier: MIT
 // rt run <program|file|script> [args...] and the auto command `rt <program> [args...]`: start a program with
-// the environment `rt env` resolves, forward signals to it, and end the way it ended.
-#include <cerrno>
+// the environment runtime::app resolved (what `rt env` prints), forward signals to it, and end the way it ended.
 #include <csignal>
-#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
-#include "invocation.hpp"
+#include "runtime/detail/posix_io.hpp"
+#include "app.hpp"
 
 namespace rt {
 namespace {
 
-void say(std::string_view s) {
-  while (!s.empty()) {
-    auto n = ::write(2, s.data(), s.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    s.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
+/// The PATH a program is looked up in when the environment has none.
+constexpr std::string_view default_path = "/usr/local/bin:/usr/bin:/bin";
+
+void say(std::string_view s) { runtime::detail::write_all(2, s); }
 
 // A user's word echoed in a message, cut as runtime.cli cuts it (a 100 KB argument stays a short line).
 std::string shown_word(std::string_view s) { return runtime::cli::quote_for_message(s); }
@@ -61,9 +55,10 @@ std::vector<std::string> bin_dirs(const std::string& start = {}) {
 
 /// The package.json script called `name`, if the package.json in `dir` (the cwd when empty) has one.
 std::optional<std::string> package_script(std::string_view name, const std::string& dir = {}) {
-  std::string text = read_small_file(dir.empty() ? "package.json" : (dir + "/package.json").c_str());
-  if (text.empty()) return std::nullopt;
-  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
+  const auto file = runtime::detail::read_file(dir.empty() ? "package.json" : dir + "/package.json",
+                                               {.limit = runtime::detail::config_file_limit});
+  if (!file) return std::nullopt;
+  auto j = nlohmann::json::parse(file.text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
   if (!j.is_object()) return std::nullopt;
   auto s = j.find("scripts");
   if (s == j.end() || !s->is_object()) return std::nullopt;
@@ -82,14 +77,14 @@ std::string shell_quote(std::string_view a) {
   return out;
 }
 
-}  // namespace
-
+/// Whether `rt <word>` finds something to run from directory `base`: a file there, a "scripts" key of its
+/// package.json, an executable on `path_value` or in a node_modules/.bin from `base` up.
 bool run_target_exists(std::string_view word, const std::string& base, std::string_view path_value) {
   if (word.empty()) return false;
   const std::string w(word);
   if (is_file(base + "/" + w)) return true;
   if (word.find('/') != std::string_view::npos) return false;
-  // The order of cmd_run below; only whether something is found matters here.
+  // The order of commands::run below; only whether something is found matters here.
   if (package_script(word, base)) return true;
   if (runtime::signal::find_program(word, path_value)) return true;
   for (const auto& d : bin_dirs(base))
@@ -97,26 +92,26 @@ bool run_target_exists(std::string_view word, const std::string& base, std::stri
   return false;
 }
 
-int cmd_run(const invocation& inv) {
+}  // namespace
+
+bool auto_target_exists(std::string_view word, const command_line& before, const runtime::environment& env) {
+  // Parsing runs before --cwd is applied: look where the program will run.
+  const std::string base(before.value("cwd").value_or("."));
+  return run_target_exists(word, base, env.get("PATH").value_or(default_path));
+}
+
+int commands::run(const context& c) {
   namespace sig = runtime::signal;
-  if (inv.positionals.empty()) {
+  const auto operands = c.args.operands();  // the program, file or script, then its arguments
+  if (operands.empty()) {
     say("error: rt run needs a program, file or package.json script to run\nUsage: rt run <file|script> [args...]\n");
     return static_cast<int>(runtime::exit_code::usage);
   }
-  // The environment: the one the startup sequence resolved, else resolve it here exactly as `rt env` does.
-  std::optional<runtime::env::loaded> own;
-  const runtime::env::loaded* loaded = inv.resolved;
-  if (!loaded) {
-    runtime::env::load_options opts;
-    opts.env_files = inv.env_files;
-    opts.no_env_file = inv.no_env_file;
-    own = runtime::env::load(inv.process_env, opts);
-    loaded = &*own;
-  }
-  const runtime::environment& env = loaded->env;
+  const bool silent = c.args.flag("silent") || (c.config.run.silent && c.config.run.silent->value);
+  const runtime::environment& env = c.env();
 
-  const std::string& target = inv.positionals[0];
-  std::vector<std::string> argv(inv.positionals.begin(), inv.positionals.end());
+  const std::string target(operands[0]);
+  std::vector<std::string> argv(operands.begin(), operands.end());
   std::string path_value(env.get("PATH").value_or(default_path));
   std::optional<std::string> program;
   std::string shown = target;
@@ -145,7 +140,7 @@ int cmd_run(const invocation& inv) {
     std::string p;
     for (const auto& d : bin_dirs()) p += d + ":";
     path_value = p + path_value;
-    if (!inv.silent) say("$ " + *script + "\n");
+    if (!silent) say("$ " + *script + "\n");
   } else {
     program = sig::find_program(target, path_value);
     if (!program)
@@ -182,11 +177,11 @@ int cmd_run(const invocation& inv) {
     return static_cast<int>(runtime::exit_code::failure);
   }
   if (r.signaled()) {
-    if (!inv.silent && r.signal != SIGINT)
+    if (!silent && r.signal != SIGINT)
       say("error: Failed to run " + shown_word(shown) + " due to signal " + std::string(sig::name_of(r.signal)) + "\n");
     sig::exit_like(r);  // re-raise the child's signal on ourselves, so our parent sees it too
   }
-  if (r.exit_code != 0 && r.exit_code != 2 && !inv.silent)
+  if (r.exit_code != 0 && r.exit_code != 2 && !silent)
     say("error: " + shown_word(shown) + " exited with code " + std::to_string(r.exit_code) + "\n");
   return r.exit_code;
 }
