@@ -147,7 +147,7 @@ inline constexpr command commands[] = {
 /// True when an unknown first word names something `rt run` would find (a file, a package.json script, a
 /// program on PATH or in node_modules/.bin), so `rt lint` runs the script and `rt true` the program instead of
 /// suggesting `link` and `run`. Defined in main.cpp.
-bool auto_target_exists(std::string_view word, const runtime::cli::result<command_id>& before,
+bool auto_target_exists(std::string_view word, const runtime::cli::parsed<command_id>& before,
                         const runtime::environment& env);
 
 /// The whole declaration.

@@ -118,7 +118,7 @@ int dispatch(const app::context& c) {
 
 }  // namespace
 
-bool auto_target_exists(std::string_view word, const runtime::cli::result<command_id>& before,
+bool auto_target_exists(std::string_view word, const runtime::cli::parsed<command_id>& before,
                         const runtime::environment& env) {
   // Parsing runs before --cwd is applied: look where the program will run.
   const std::string base(before.value("cwd").value_or("."));
