@@ -103,6 +103,7 @@ constexpr problem check_options(std::span<const option> opts, std::span<const op
   return {};
 }
 
+/// A choice option's choices for messages and help: "bun|dotenv" -> "bun, dotenv".
 inline std::string accepted_choices(std::string_view choices) {
   std::string out;
   for_each_word(choices, '|', [&](std::string_view w) {

@@ -10,6 +10,7 @@
 #  include <string_view>
 #  include <utility>
 #  include <vector>
+#  include "runtime/detail/text.hpp"
 #endif
 #include "runtime/cli/declare.hpp"
 #include "runtime/cli/check.hpp"
@@ -20,25 +21,14 @@
 namespace runtime { inline namespace v1 { namespace cli { namespace detail {
 
 /// Only [A-Za-z0-9_] survive in a shell function name.
-inline std::string ident(std::string_view s) {
+inline std::string shell_identifier(std::string_view s) {
   std::string out;
   for (char c : s) out += ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) ? c : '_';
   return out;
 }
 
-/// Single-quoted for sh-family shells (bash, zsh): nothing inside is expanded.
-inline std::string sq(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  out += '\'';
-  return out;
-}
-
 /// Single-quoted for fish, where `\\` and `\'` are escapes even inside single quotes.
-inline std::string fq(std::string_view s) {
+inline std::string fish_single_quoted(std::string_view s) {
   std::string out = "'";
   for (char c : s) {
     if (c == '\\' || c == '\'') out += '\\';
@@ -57,15 +47,19 @@ inline bool plain_word(std::string_view w) {
       return false;
   return true;
 }
-inline std::string sh_word(std::string_view w) { return plain_word(w) ? std::string(w) : sq(w); }
-inline std::string fish_word(std::string_view w) { return plain_word(w) ? std::string(w) : fq(w); }
+/// `w` as one word of a bash or zsh script: as it is when plain, else single-quoted.
+inline std::string shell_word(std::string_view w) {
+  return plain_word(w) ? std::string(w) : runtime::detail::shell_single_quoted(w);
+}
+/// `w` as one word of a fish script: as it is when plain, else single-quoted the fish way.
+inline std::string fish_word(std::string_view w) { return plain_word(w) ? std::string(w) : fish_single_quoted(w); }
 
 /// Each word of `words` sh-quoted, separated by `sep` (" " for word lists, "|" for case patterns).
 inline std::string quoted_words(const std::vector<std::string>& words, std::string_view sep) {
   std::string s;
   for (const auto& w : words) {
     if (!s.empty()) s.append(sep);
-    s += sh_word(w);
+    s += shell_word(w);
   }
   return s;
 }
@@ -158,7 +152,7 @@ value_case_arms value_cases(const program<Cmd>& p, const std::string& choices_cm
     const std::string action = how == value_completion::choices
                                    ? choices_cmd + quoted_words(split_words(o->choices, '|'), " ")
                                    : files_cmd;
-    if (!o->name.empty()) arms.eq += "      " + sh_word("--" + std::string(o->name)) + ") " + action + " ;;\n";
+    if (!o->name.empty()) arms.eq += "      " + shell_word("--" + std::string(o->name)) + ") " + action + " ;;\n";
     if (o->optional_value) continue;
     std::vector<std::string> pats;
     if (!o->name.empty()) pats.push_back("--" + std::string(o->name));
@@ -170,7 +164,7 @@ value_case_arms value_cases(const program<Cmd>& p, const std::string& choices_cm
 
 template <class Cmd>
 std::string bash_script(const program<Cmd>& p) {
-  const std::string base = "_" + ident(p.name) + "_complete";
+  const std::string base = "_" + shell_identifier(p.name) + "_complete";
   const std::string add = base + "_add", files = base + "_files";
   std::string out = "# bash completion for " + std::string(p.name) + " (generated)\n";
   out += "# " + add + " <cur> <word>...: adds the words that start with <cur>\n";
@@ -248,13 +242,13 @@ std::string bash_script(const program<Cmd>& p) {
   out += "  esac\n";
   out += "  return 0\n";
   out += "}\n";
-  out += "complete -F " + base + " " + sh_word(p.name) + "\n";
+  out += "complete -F " + base + " " + shell_word(p.name) + "\n";
   return out;
 }
 
 template <class Cmd>
 std::string zsh_script(const program<Cmd>& p) {
-  std::string fn = "_" + ident(p.name);
+  std::string function_name = "_" + shell_identifier(p.name);
   std::string out = "#compdef " + std::string(p.name) + "\n# zsh completion for " + std::string(p.name) + " (generated)\n";
   // _describe reads "name:description": a ':' (or '\') in the name is escaped, one in the help becomes a space.
   auto describe = [](std::string_view name, std::string_view help) {
@@ -265,9 +259,9 @@ std::string zsh_script(const program<Cmd>& p) {
     }
     s += ':';
     for (char c : help) s += (c == ':' ? ' ' : c);
-    return sq(s);
+    return runtime::detail::shell_single_quoted(s);
   };
-  out += fn + "() {\n";
+  out += function_name + "() {\n";
   out += "  local -a commands globals opts\n";
   out += "  commands=(\n";
   for (const auto& c : p.commands) {
@@ -278,7 +272,7 @@ std::string zsh_script(const program<Cmd>& p) {
     });
   }
   out += "  )\n";
-  auto opt_list = [&](std::string_view var, std::span<const option> opts) {
+  auto option_list = [&](std::string_view var, std::span<const option> opts) {
     out += "  " + std::string(var) + "=(\n";
     for (const auto& o : opts) {
       if (o.hidden) continue;
@@ -287,7 +281,7 @@ std::string zsh_script(const program<Cmd>& p) {
     }
     out += "  )\n";
   };
-  opt_list("globals", p.global_options);
+  option_list("globals", p.global_options);
   std::vector<std::string> valued;
   valued_spellings(valued, p.global_options);
   for (const auto& c : p.commands) valued_spellings(valued, c.options);
@@ -317,7 +311,7 @@ std::string zsh_script(const program<Cmd>& p) {
   for (const auto& c : p.commands) {
     if (c.id == p.auto_command) continue;
     out += "    " + quoted_words(command_words(c), "|") + ")\n";
-    opt_list("opts", c.options);
+    option_list("opts", c.options);
     std::vector<std::string> args = positional_choices(c);
     out += "      if [[ \"$PREFIX\" == -* ]]; then _describe -t options 'flag' opts -- globals\n";
     if (c.id == p.help_command) out += "      else _describe -t commands 'command' commands; fi ;;\n";
@@ -327,8 +321,9 @@ std::string zsh_script(const program<Cmd>& p) {
   out += "    *) _files ;;\n";
   out += "  esac\n";
   out += "}\n";
-  out += "if [[ \"$funcstack[1]\" == \"" + fn + "\" ]]; then " + fn + " \"$@\"; else compdef " + fn + " " +
-         sh_word(p.name) + "; fi\n";
+  out += "if [[ \"$funcstack[1]\" == \"" + function_name + "\" ]]; then " + function_name + " \"$@\"; else compdef " +
+         function_name + " " +
+         shell_word(p.name) + "; fi\n";
   return out;
 }
 
@@ -348,29 +343,31 @@ std::string fish_script(const program<Cmd>& p) {
       for (auto& w : command_words(c)) every.push_back(std::move(w));
   auto fish_opt = [&](const option& o, const std::string& cond) {
     if (o.hidden) return;
-    out += "complete -c " + name + " -n " + fq(cond);
+    out += "complete -c " + name + " -n " + fish_single_quoted(cond);
     if (!o.name.empty()) out += " -l " + fish_word(o.name);
     if (o.short_name) out += " -s " + fish_word(std::string(1, o.short_name));
     if (o.kind == value_kind::choice) {
-      out += " -x -a " + fq(fish_words(split_words(o.choices, '|')).substr(1));
+      out += " -x -a " + fish_single_quoted(fish_words(split_words(o.choices, '|')).substr(1));
     } else if (takes_value(o) && !o.optional_value) {
       out += o.kind == value_kind::path ? " -r -F" : " -r";
     }
-    if (!o.help.empty()) out += " -d " + fq(o.help);
+    if (!o.help.empty()) out += " -d " + fish_single_quoted(o.help);
     out += "\n";
   };
   // Files only where the other shells offer them: the first word and the auto command's words, and the
   // arguments of commands without a fixed list of words.
   out += "complete -c " + name + " -f\n";
-  out += "complete -c " + name + " -n " + fq("not __fish_seen_subcommand_from" + fish_words(every)) + " -F\n";
+  out += "complete -c " + name + " -n " + fish_single_quoted("not __fish_seen_subcommand_from" + fish_words(every)) +
+         " -F\n";
   for (const auto& o : p.global_options) fish_opt(o, "true");
   for (const auto& c : p.commands) {
     if (c.hidden || c.id == p.auto_command) continue;
     // -a is expanded as fish code: the name is quoted for that too.
-    out += "complete -c " + name + " -n '__fish_use_subcommand' -a " + fq(fish_word(c.name)) + " -d " + fq(c.help) + "\n";
+    out += "complete -c " + name + " -n '__fish_use_subcommand' -a " + fish_single_quoted(fish_word(c.name)) + " -d " +
+           fish_single_quoted(c.help) + "\n";
     for_each_word(c.aliases, ' ', [&](std::string_view a) {
-      out += "complete -c " + name + " -n '__fish_use_subcommand' -a " + fq(fish_word(a)) + " -d " +
-             fq("alias of " + std::string(c.name)) + "\n";
+      out += "complete -c " + name + " -n '__fish_use_subcommand' -a " + fish_single_quoted(fish_word(a)) + " -d " +
+             fish_single_quoted("alias of " + std::string(c.name)) + "\n";
     });
   }
   for (const auto& c : p.commands) {
@@ -378,8 +375,10 @@ std::string fish_script(const program<Cmd>& p) {
     const std::string cond = "__fish_seen_subcommand_from" + fish_words(command_words(c));
     for (const auto& o : c.options) fish_opt(o, cond);
     std::vector<std::string> args = c.id == p.help_command ? visible_command_words(p) : positional_choices(c);
-    if (!args.empty()) out += "complete -c " + name + " -n " + fq(cond) + " -a " + fq(fish_words(args).substr(1)) + "\n";
-    else out += "complete -c " + name + " -n " + fq(cond) + " -F\n";
+    if (!args.empty())
+      out += "complete -c " + name + " -n " + fish_single_quoted(cond) + " -a " +
+             fish_single_quoted(fish_words(args).substr(1)) + "\n";
+    else out += "complete -c " + name + " -n " + fish_single_quoted(cond) + " -F\n";
   }
   return out;
 }

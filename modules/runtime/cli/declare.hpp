@@ -11,6 +11,7 @@
 #  include <string_view>
 #  include <system_error>
 #  include <vector>
+#  include "runtime/detail/text.hpp"
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
 #  include "runtime/env.hpp"
@@ -149,7 +150,8 @@ struct parsed {
   bool flag(std::string_view name) const {
     auto* v = find(name);
     if (!v) return false;
-    if (v->spec->kind == value_kind::boolean) return !v->values.empty() && parse_bool_value(v->values.back()).value_or(false);
+    if (v->spec->kind == value_kind::boolean)
+      return !v->values.empty() && runtime::detail::parse_bool_word(v->values.back()).value_or(false);
     return true;
   }
   /// The last value, or nullopt.
@@ -172,27 +174,11 @@ struct parsed {
     if (r.ec != std::errc{}) return std::nullopt;
     return n;
   }
-  /// A boolean option's value.
+  /// A boolean option's value: "true"/"1"/"yes"/"on" or "false"/"0"/"no"/"off" (ASCII case-insensitive).
   std::optional<bool> boolean(std::string_view name) const {
     auto s = value(name);
     if (!s) return std::nullopt;
-    return parse_bool_value(*s);
-  }
-
-  /// "true"/"1"/"yes"/"on" and "false"/"0"/"no"/"off" (ASCII case-insensitive); nullopt otherwise.
-  static constexpr std::optional<bool> parse_bool_value(std::string_view s) {
-    auto eq = [&](std::string_view w) {
-      if (s.size() != w.size()) return false;
-      for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != w[i]) return false;
-      }
-      return true;
-    };
-    if (eq("true") || eq("1") || eq("yes") || eq("on")) return true;
-    if (eq("false") || eq("0") || eq("no") || eq("off")) return false;
-    return std::nullopt;
+    return runtime::detail::parse_bool_word(*s);
   }
 };
 

@@ -19,6 +19,8 @@
 #  include <system_error>
 #  include <utility>
 #  include <vector>
+#  include "runtime/detail/text.hpp"
+#  include "runtime/detail/utf8.hpp"
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
 #  include "runtime/error.hpp"
@@ -31,46 +33,6 @@
 #include "runtime/config.hpp"
 
 namespace runtime { inline namespace v1 { namespace cli { namespace detail {
-
-/// Lower-case ASCII optimal-string-alignment distance (a transposition costs 1), capped at `cap`+1.
-inline std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cap) {
-  if (a.size() > b.size() + cap || b.size() > a.size() + cap) return cap + 1;
-  auto low = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-  std::vector<std::size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t cost = low(a[i - 1]) == low(b[j - 1]) ? 0 : 1;
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-      if (i > 1 && j > 1 && low(a[i - 1]) == low(b[j - 2]) && low(a[i - 2]) == low(b[j - 1]))
-        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
-    }
-    std::swap(prev2, prev);
-    std::swap(prev, cur);
-  }
-  return std::min(prev[b.size()], cap + 1);
-}
-
-/// The largest distance a suggestion may have for a word of length n.
-inline std::size_t suggestion_cap(std::size_t n) { return n <= 3 ? 1 : (n <= 6 ? 2 : 3); }
-
-/// Keeps the nearest candidate; ties keep the first seen.
-struct nearest {
-  std::string_view word;
-  std::size_t cap;
-  std::string best{};
-  std::size_t best_d = static_cast<std::size_t>(-1);
-  void offer(std::string_view candidate, std::string_view shown_prefix = {}) {
-    if (candidate.empty()) return;
-    std::size_t d = edit_distance(word, candidate, cap);
-    if (d <= cap && d < best_d) {
-      best_d = d;
-      best.assign(shown_prefix);
-      best.append(candidate);
-    }
-  }
-};
 
 /// The parser (defined below the public API); `cmd` is the command selected so far, left set when it throws.
 template <class Cmd>
@@ -89,15 +51,8 @@ inline std::string quote_for_message(std::string_view s) {
   std::string out;
   out.reserve((s.size() > limit ? limit + 3 : s.size()) + 2);
   out += '"';
-  if (s.size() > limit) {
-    std::size_t cut = limit;
-    // Back up over continuation bytes so a multi-byte character is never split.
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-    out.append(s.substr(0, cut));
-    out += "...";
-  } else {
-    out.append(s);
-  }
+  out.append(runtime::detail::utf8_truncate(s, limit));
+  if (s.size() > limit) out += "...";
   out += '"';
   return out;
 }
@@ -106,22 +61,21 @@ inline std::string quote_for_message(std::string_view s) {
 /// blank word: one letter away from "x" is no reason to think the user meant it).
 template <class Cmd>
 std::string suggest_command(const program<Cmd>& p, std::string_view word) {
-  if (word.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos) return {};
-  detail::nearest n{word, detail::suggestion_cap(word.size())};
+  runtime::detail::nearest_match match(word);
   for (const auto& c : p.commands) {
     if (c.id == p.auto_command || c.hidden) continue;
-    n.offer(c.name);
-    detail::for_each_word(c.aliases, ' ', [&](std::string_view a) { n.offer(a); });
+    match.offer(c.name);
+    detail::for_each_word(c.aliases, ' ', [&](std::string_view a) { match.offer(a); });
   }
-  return n.best;
+  return match.best();
 }
 
 /// An "unknown command" usage error for `word`, with a did-you-mean hint when one is close.
 template <class Cmd>
 error unknown_command_error(const program<Cmd>& p, std::string_view word) {
   error e = usage_error("cli.unknown_command", "unknown command " + quote_for_message(word));
-  auto s = suggest_command(p, word);
-  if (!s.empty()) e.hint("did you mean \"" + s + "\"?");
+  auto suggestion = suggest_command(p, word);
+  if (!suggestion.empty()) e.hint(runtime::detail::did_you_mean(suggestion));
   return e;
 }
 
@@ -200,17 +154,17 @@ inline void check_value(const option& o, std::string_view text, const std::strin
       break;
     }
     case value_kind::boolean:
-      if (!parsed<int>::parse_bool_value(text))
-        throw usage_error("cli.invalid_value",
-                          "invalid value " + quote_for_message(text) + " for " + who + " (accepted: true, false, 1, 0, yes, no, on, off)");
+      if (!runtime::detail::parse_bool_word(text))
+        throw usage_error("cli.invalid_value", "invalid value " + quote_for_message(text) + " for " + who +
+                                                   " (accepted: " + std::string(runtime::detail::bool_words_list) + ")");
       break;
     case value_kind::choice:
       if (!list_contains(o.choices, '|', text)) {
         error e = usage_error("cli.invalid_value", "invalid value " + quote_for_message(text) + " for " + who +
                                                        " (accepted: " + accepted_choices(o.choices) + ")");
-        nearest n{text, suggestion_cap(text.size())};
-        for_each_word(o.choices, '|', [&](std::string_view w) { n.offer(w); });
-        if (!n.best.empty()) e.hint("did you mean \"" + n.best + "\"?");
+        runtime::detail::nearest_match match(text);
+        for_each_word(o.choices, '|', [&](std::string_view w) { match.offer(w); });
+        if (match.found()) e.hint(runtime::detail::did_you_mean(match.best()));
         throw e;
       }
       break;
@@ -282,27 +236,28 @@ parsed<Cmd> parse_into(const program<Cmd>& p, std::span<const std::string_view> 
   };
   auto unknown_option = [&](std::string_view spelled) -> error {
     error e = usage_error("cli.unknown_option", where() + " has no " + quote_for_message(spelled) + " option");
-    detail::nearest n{spelled, detail::suggestion_cap(spelled.size())};
+    runtime::detail::nearest_match match(spelled);
     auto offer_all = [&](std::span<const option> opts) {
       for (const auto& o : opts) {
         if (o.hidden) continue;
         if (spelled.size() > 2 && spelled[1] == '-') {
-          n.offer("--" + std::string(o.name));
-          detail::for_each_word(o.aliases, ' ', [&](std::string_view a) { n.offer("--" + std::string(a)); });
+          match.offer("--" + std::string(o.name));
+          detail::for_each_word(o.aliases, ' ', [&](std::string_view a) { match.offer("--" + std::string(a)); });
         }
       }
     };
-    // Offers take views; keep the candidates alive while the search runs.
+    // Offers take views; the match copies the best candidate, so temporaries are fine.
     if (cmd) offer_all(cmd->options);
     offer_all(p.global_options);
-    if (!n.best.empty()) e.hint("did you mean \"" + n.best + "\"?");
+    if (match.found()) e.hint(runtime::detail::did_you_mean(match.best()));
     else if (!cmd && auto_cmd) {
       // An option of some command given before the command word.
+      std::string owners;
       for (const auto& c : p.commands)
         for (const auto& o : c.options)
           if (spelled.size() > 2 && spelled[1] == '-' && detail::has_long(o, spelled.substr(2)) && !c.hidden)
-            n.best += (n.best.empty() ? "\"" : ", \"") + std::string(p.name) + " " + std::string(c.name) + "\"";
-      if (!n.best.empty()) e.hint("it is an option of " + n.best + "; put it after the command");
+            owners += (owners.empty() ? "\"" : ", \"") + std::string(p.name) + " " + std::string(c.name) + "\"";
+      if (!owners.empty()) e.hint("it is an option of " + owners + "; put it after the command");
     }
     return e;
   };
