@@ -92,7 +92,8 @@ parsed<Cmd> parse(const program<Cmd>& p, std::span<const std::string_view> args,
   return detail::parse_into(p, args, env, reached);
 }
 
-/// What try_parse gives back: a parsed command line, or the error plus the command selected before it (for its usage line).
+/// What try_parse gives back: a parsed command line, or the error plus the command selected before it (for its
+/// usage line).
 template <class Cmd>
 struct parse_outcome {
   std::optional<parsed<Cmd>> value;
