@@ -81,7 +81,7 @@ constexpr cli::program<tool> prog = {
 };
 static_assert(!cli::first_problem(prog), "the test program is well declared");
 
-cli::result<tool> parse(std::vector<std::string_view> args, const runtime::environment& env = {}) {
+cli::parsed<tool> parse(std::vector<std::string_view> args, const runtime::environment& env = {}) {
   return cli::parse(prog, args, env);
 }
 
@@ -319,7 +319,7 @@ TEST_CASE("runtime::cli::parse errors") {
   SUBCASE("a near miss that the program accepts runs instead") {
     constexpr cli::program<tool> lenient = {
         .name = "tool", .version = "1", .global_options = globals, .commands = commands, .auto_command = tool::none,
-        .help_command = tool::help, .auto_accepts = [](std::string_view w, const cli::result<tool>&, const runtime::environment&) {
+        .help_command = tool::help, .auto_accepts = [](std::string_view w, const cli::parsed<tool>&, const runtime::environment&) {
           return w == "buidl";
         }};
     std::vector<std::string_view> args{"buidl", "-x"};

@@ -127,7 +127,7 @@ inline constexpr command commands[] = {
 }  // namespace table
 
 /// A parsed rt command line.
-using command_line = runtime::cli::result<command_id>;
+using command_line = runtime::cli::parsed<command_id>;
 
 /// True when an unknown first word names something `rt run` would find (a file, a package.json script, a
 /// program on PATH or in node_modules/.bin), so `rt lint` runs the script and `rt true` the program instead of

@@ -139,7 +139,7 @@ concept CrashPolicy = requires(std::string_view s) {
 template <class Cmd, class Alloc>
 struct app_context {
   const cli::program<Cmd>& program;
-  const cli::result<Cmd>& args;        ///< the parsed command line
+  const cli::parsed<Cmd>& args;        ///< the parsed command line
   const environment& process_env;      ///< the process environment as it was at startup
   const env::loaded& loaded;           ///< the resolved environment, its files and diagnostics
   const flags::bunfig& config;         ///< bunfig.toml settings (global, then project or --config)
@@ -201,7 +201,7 @@ class app {
 
     // 3. command line, --cwd, and the config files --config names (Bun reads bunfig while parsing arguments)
     const auto args = cli::args_of(argc, argv);
-    cli::result<command_id> r;
+    cli::parsed<command_id> r;
     flags::bunfig config;
     {
       log::span s(log::level::debug, "runtime.app", "stage command line");
@@ -375,7 +375,7 @@ class app {
  private:
   // Help, version, `help <command>` and reserved words: answered before anything is loaded. \returns the exit
   // code, or -1 when the command goes on to the handler.
-  static int answer_builtin(const cli::result<command_id>& r, const environment& process) {
+  static int answer_builtin(const cli::parsed<command_id>& r, const environment& process) {
     if (r.revision || r.version) {
       detail::write_fd(1, cli::version_text(Program, r.revision));
       return 0;

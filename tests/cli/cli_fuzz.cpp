@@ -13,7 +13,7 @@
 
 namespace rt {
 // main.cpp's version looks at the file system; the fuzzer must not.
-bool auto_target_exists(std::string_view word, const runtime::cli::result<command_id>&, const runtime::environment&) {
+bool auto_target_exists(std::string_view word, const runtime::cli::parsed<command_id>&, const runtime::environment&) {
   return word.size() % 2 == 0;
 }
 }  // namespace rt

@@ -67,16 +67,6 @@ std::optional<std::string> package_script(std::string_view name, const std::stri
   return it->get<std::string>();
 }
 
-std::string shell_quote(std::string_view a) {
-  std::string out = "'";
-  for (char c : a) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  out += '\'';
-  return out;
-}
-
 /// Whether `rt <word>` finds something to run from directory `base`: a file there, a "scripts" key of its
 /// package.json, an executable on `path_value` or in a node_modules/.bin from `base` up.
 bool run_target_exists(std::string_view word, const std::string& base, std::string_view path_value) {
@@ -134,7 +124,7 @@ int commands::run(const context& c) {
   } else if (auto script = package_script(target)) {
     // A package.json script runs in sh with node_modules/.bin directories first on PATH, as Bun does.
     std::string cmd = *script;
-    for (std::size_t i = 1; i < argv.size(); ++i) cmd += " " + shell_quote(argv[i]);
+    for (std::size_t i = 1; i < argv.size(); ++i) cmd += " " + runtime::detail::shell_single_quoted(argv[i]);
     argv = {"/bin/sh", "-c", cmd};
     program = "/bin/sh";
     std::string p;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // runtime detail / text: the small text jobs every module shares: control-character escaping under an explicit
-// policy, ASCII case-insensitive comparison, boolean words, and the one "did you mean" (nearest match).
+// policy, ASCII case-insensitive comparison, boolean words, sh quoting, and the one "did you mean" (nearest match).
 // Internal: a plain header, exported by no module (in module mode it sits in each module's global fragment).
 #ifndef RUNTIME_DETAIL_TEXT_HPP_
 #define RUNTIME_DETAIL_TEXT_HPP_
@@ -207,6 +207,21 @@ constexpr escape_progress escape_into(char* buf, std::size_t cap, std::string_vi
     r.consumed += e.consumed;
   }
   return r;
+}
+
+// ---- shell quoting ---------------------------------------------------------------------------------------
+
+/// `s` in single quotes for sh, bash and zsh: nothing inside is expanded; each `'` becomes `'\''`.
+inline std::string shell_single_quoted(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '\'';
+  for (const char c : s) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  out += '\'';
+  return out;
 }
 
 // ---- did you mean ----------------------------------------------------------------------------------------
