@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 #include "runtime/detail/posix_io.hpp"
+#include "runtime/detail/text.hpp"
 #include "app.hpp"
 
 namespace rt {
