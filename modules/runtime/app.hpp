@@ -3,7 +3,7 @@
 // startup sequence every command-line program needs. It is the documented way to use the modules together:
 //
 //   using my_app = runtime::app<my_program, my_flags, runtime::mimalloc_allocator, runtime::env::bun_dialect,
-//                               runtime::signal::graceful<std::chrono::seconds(10)>, runtime::crash::report_to_stderr>;
+//                               runtime::signal::graceful<>, runtime::crash::report_to_stderr>;
 //   int main(int argc, char** argv) { return my_app::main(argc, argv, [](const my_app::context& c) { ... }); }
 //
 // Stages, in order, each timed by a runtime.log span at debug level (target "runtime.app"):
