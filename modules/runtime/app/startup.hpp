@@ -30,6 +30,8 @@
 #  include <utility>
 #  include <variant>
 #  include <vector>
+#  include "runtime/detail/posix_io.hpp"
+#  include "runtime/detail/text.hpp"
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
 #  include "runtime/error.hpp"
@@ -53,30 +55,6 @@ template <class Cmd>
 struct program_traits<cli::program<Cmd>> {
   using command_id = Cmd;
 };
-
-inline void write_fd(int fd, std::string_view s) noexcept {
-  while (!s.empty()) {
-    const auto n = ::write(fd, s.data(), s.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    s.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
-
-/// Writes `s` with each control character (a newline too) as a space, so a message stays one line; noexcept
-/// and allocation-free, for reporting std::bad_alloc and friends.
-inline void write_one_line(int fd, std::string_view s) noexcept {
-  char buf[256];
-  while (!s.empty()) {
-    const std::size_t n = s.size() < sizeof buf ? s.size() : sizeof buf;
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      buf[i] = c < 0x20 || c == 0x7f ? ' ' : s[i];
-    }
-    write_fd(fd, std::string_view(buf, n));
-    s.remove_prefix(n);
-  }
-}
 
 /// `e` with each over-long double-quoted span of its message cut as the cli module cuts arguments it echoes
 /// (`--feature <120 KB>=1` must not become a 120 KB error line); `e` itself when nothing is that long.
@@ -161,7 +139,7 @@ class app {
     if (argc == 2) {
       std::string_view a = argv[1];
       if (a == "--version" || a == "-v" || a == "--revision") {
-        detail::write_fd(1, cli::version_text(Program, a == "--revision"));
+        detail::write_all(1, cli::version_text(Program, a == "--revision"));
         return 0;
       }
     }
@@ -190,7 +168,7 @@ class app {
       log::span s(log::level::debug, "runtime.app", "stage command line");
       auto parsed = cli::try_parse(Program, std::span<const std::string_view>(args), process);
       if (!parsed.value) {  // the usage line names the command whose word came before the mistake
-        detail::write_fd(2, cli::render_error(Program, *parsed.failure, parsed.reached));
+        detail::write_all(2, cli::render_error(Program, *parsed.failure, parsed.reached));
         return exit_status_of(*parsed.failure);
       }
       r = std::move(*parsed.value);
@@ -203,13 +181,13 @@ class app {
         if (::chdir(d.c_str()) != 0) {
           const int err = errno;
           const std::string what = "Could not change directory to " + cli::quote_for_message(d);
-          detail::write_fd(2, render(from_errno(err, "io.chdir", what, error_kind::io), show));
+          detail::write_all(2, render(from_errno(err, "io.chdir", what, error_kind::io), show));
           return static_cast<int>(exit_code::failure);
         }
       }
       // After --cwd, as Bun: a bad directory is reported even for a command this program does not provide.
       if (r.spec && !r.spec->implemented) {
-        detail::write_fd(2, std::string(Program.name) + " " + std::string(r.spec->name) +
+        detail::write_all(2, std::string(Program.name) + " " + std::string(r.spec->name) +
                                 ": not implemented by this driver\n");
         return static_cast<int>(exit_code::failure);
       }
@@ -219,7 +197,7 @@ class app {
         bo.features = &Flags;
         config = flags::load_bunfig(process, bo);
       } catch (const error& e) {
-        detail::write_fd(2, render(e, show));
+        detail::write_all(2, render(e, show));
         return exit_status_of(e);
       }
     }
@@ -242,14 +220,14 @@ class app {
           loaded = env::load_with<Dialect>(process, lo);
         }
       } catch (const error& e) {
-        detail::write_fd(2, render(e, show));
+        detail::write_all(2, render(e, show));
         return exit_status_of(e);
       }
       // Options with an environment fallback see the resolved environment, .env files included (argv still
       // wins). The first parse used the process environment, which decided --cwd and the files themselves.
       auto again = cli::try_parse(Program, std::span<const std::string_view>(args), loaded.env);
       if (!again.value) {
-        detail::write_fd(2, cli::render_error(Program, *again.failure, again.reached));
+        detail::write_all(2, cli::render_error(Program, *again.failure, again.reached));
         return exit_status_of(*again.failure);
       }
       r = std::move(*again.value);
@@ -259,7 +237,7 @@ class app {
         for (const auto& d : loaded.diagnostics) {
           std::string text = render(d, show);
           if (!lo.strict && text.rfind("error", 0) == 0) text.replace(0, 5, "warning");
-          detail::write_fd(2, text);
+          detail::write_all(2, text);
         }
         if (lo.strict) return static_cast<int>(exit_code::failure);
       }
@@ -274,7 +252,7 @@ class app {
         for (auto v : r.values("feature")) overrides.push_back(flags::cli_override::parse(v));
         features = flags::resolve(Flags, loaded.env, config, overrides);
       } catch (const error& e) {
-        detail::write_fd(2, render(detail::with_short_arguments(e), show));
+        detail::write_all(2, render(detail::with_short_arguments(e), show));
         return exit_status_of(e);
       }
       std::string on;
@@ -305,13 +283,13 @@ class app {
     }
 
     // 7. signal handling
-    signal::shutdown* sd = nullptr;
+    signal::shutdown* coordinator = nullptr;
     {
       log::span s(log::level::debug, "runtime.app", "stage signals");
       try {
-        sd = &Shutdown::install();
+        coordinator = &Shutdown::install();
       } catch (const error& e) {
-        detail::write_fd(2, render(e, show));
+        detail::write_all(2, render(e, show));
         return exit_status_of(e);
       }
     }
@@ -320,24 +298,25 @@ class app {
     int code = 0;
     {
       log::span s(log::level::debug, "runtime.app", "stage dispatch");
-      context ctx{Program, r, process, loaded, config, *features, allocator, sd->token(), sd};
+      context ctx{Program, r, process, loaded, config, *features, allocator, coordinator->token(), coordinator};
       try {
         code = handler(ctx);
       } catch (const error& e) {
-        detail::write_fd(2, render(e, show));
+        detail::write_all(2, render(e, show));
         code = exit_status_of(e);
       } catch (const std::bad_alloc&) {
         // Written from fixed pieces: building a message could fail the same way.
-        detail::write_fd(2, "error: out of memory\n");
+        detail::write_all(2, "error: out of memory\n");
         code = static_cast<int>(exit_code::failure);
       } catch (const std::exception& e) {
         // A library's exception escaping a handler is a failure to report, not a reason to terminate.
-        detail::write_fd(2, "error: ");
-        detail::write_one_line(2, e.what());
-        detail::write_fd(2, "\n");
+        // One line, control characters as spaces, without allocating.
+        detail::write_all(2, "error: ");
+        detail::write_escaped(2, e.what(), detail::escape::spaces);
+        detail::write_all(2, "\n");
         code = static_cast<int>(exit_code::failure);
       } catch (...) {
-        detail::write_fd(2, "error: unknown exception\n");
+        detail::write_all(2, "error: unknown exception\n");
         code = static_cast<int>(exit_code::failure);
       }
     }
@@ -345,10 +324,10 @@ class app {
     // 9. graceful shutdown: the hooks run once each, newest first, as they would on a signal
     {
       log::span s(log::level::debug, "runtime.app", "stage shutdown");
-      sd->request(0);
-      sd->wait();
-      if (int sig = sd->signal_received(); sig != 0) code = exit_code_for_signal(sig);
-      sd->uninstall();  // leave the signal dispositions as they were before main()
+      coordinator->request(0);
+      coordinator->wait();
+      if (int sig = coordinator->signal_received(); sig != 0) code = exit_code_for_signal(sig);
+      coordinator->uninstall();  // leave the signal dispositions as they were before main()
     }
     // 10. exit code
     log::debug("exit code {}", code);
@@ -360,38 +339,38 @@ class app {
   // code, or -1 when the command goes on to the handler.
   static int answer_builtin(const cli::result<command_id>& r, const environment& process) {
     if (r.revision || r.version) {
-      detail::write_fd(1, cli::version_text(Program, r.revision));
+      detail::write_all(1, cli::version_text(Program, r.revision));
       return 0;
     }
     const auto style = cli::style_for(process, 1);
     const bool is_auto = r.command == Program.auto_command;
     if (r.help) {
-      detail::write_fd(1, r.spec && !is_auto && !r.spec->reserved ? cli::command_help(Program, *r.spec, style)
+      detail::write_all(1, r.spec && !is_auto && !r.spec->reserved ? cli::command_help(Program, *r.spec, style)
                                                                  : cli::help_text(Program, style));
       return 0;
     }
     if (is_auto && r.positionals.empty() && r.passthrough.empty()) {
-      detail::write_fd(1, cli::help_text(Program, style));  // the bare program name prints help, as Bun does
+      detail::write_all(1, cli::help_text(Program, style));  // the bare program name prints help, as Bun does
       return 0;
     }
     if (r.command == Program.help_command) {
       const auto words = r.operands();  // `help -- run` asks about run too
       if (words.empty()) {
-        detail::write_fd(1, cli::help_text(Program, style));
+        detail::write_all(1, cli::help_text(Program, style));
         return 0;
       }
       const auto* c = cli::find_command(Program, words[0]);
       if (!c || c->hidden) {
         const auto e = cli::unknown_command_error(Program, words[0]);
-        detail::write_fd(2, cli::render_error(Program, e, r.spec));
+        detail::write_all(2, cli::render_error(Program, e, r.spec));
         return exit_status_of(e);
       }
-      detail::write_fd(1, cli::command_help(Program, *c, style));
+      detail::write_all(1, cli::command_help(Program, *c, style));
       return 0;
     }
     if (r.spec && r.spec->reserved) {
       std::string w(r.word), name(Program.name);
-      detail::write_fd(2, "Uh-oh. " + name + " " + w + " is a subcommand reserved for future use by Bun.\n\n" +
+      detail::write_all(2, "Uh-oh. " + name + " " + w + " is a subcommand reserved for future use by Bun.\n\n" +
                               "If you were trying to run a package.json script called " + w + ", use " + name +
                               " run " + w + ".\n");
       return static_cast<int>(exit_code::failure);

@@ -14,6 +14,7 @@
 #  include <thread>
 #  include <signal.h>
 #  include <unistd.h>
+#  include "runtime/detail/posix_io.hpp"
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
 #  include "runtime/error.hpp"
@@ -81,11 +82,6 @@ inline void test_point(test_point_id p) noexcept {
 }
 
 // async-signal-safe
-inline void write_stderr(std::string_view s) noexcept {
-  [[maybe_unused]] auto n = ::write(2, s.data(), s.size());
-}
-
-// async-signal-safe
 inline void unblock_one(int sig) noexcept {
   sigset_t set;
   sigemptyset(&set);
@@ -122,7 +118,7 @@ inline void on_shutdown_signal(int sig, siginfo_t* info, void*) noexcept {
         return;
       }
       // The shutdown deadline (shutdown::arm_deadline): the hooks took too long.
-      write_stderr("runtime.signal: shutdown deadline passed; exiting\n");
+      runtime::detail::write_all(2, "runtime.signal: shutdown deadline passed; exiting\n");  // async-signal-safe
       die_now(s.first_signal.load(), s.reraise.load());
     }
     if (s.force_on_second.load()) die_now(sig, s.reraise.load());

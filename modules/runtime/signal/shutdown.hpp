@@ -98,10 +98,10 @@ enum class hook_id : std::uint64_t {};
 ///
 /// **Example**:
 /// ```cpp
-/// auto& sd = runtime::signal::shutdown::install({.deadline = std::chrono::seconds(5)});
-/// sd.add_hook("flush-db", [&] { db.flush(); });
-/// worker w(sd.token());
-/// sd.wait();   // with exit_mode::exit_process a signal ends the process after the hooks
+/// auto& coordinator = runtime::signal::shutdown::install({.deadline = std::chrono::seconds(5)});
+/// coordinator.add_hook("flush-db", [&] { db.flush(); });
+/// worker w(coordinator.token());
+/// coordinator.wait();   // with exit_mode::exit_process a signal ends the process after the hooks
 /// ```
 class shutdown {
  public:
@@ -112,15 +112,16 @@ class shutdown {
     if (instance() != nullptr) throw error(error_kind::signal, "signal.already_installed", "shutdown coordinator already installed");
     if ((opts.signals.bits & ~shutdown_signals_allowed().bits) != 0 || opts.signals.empty())
       throw error(error_kind::signal, "signal.unsupported", "shutdown signals must be among SIGINT, SIGTERM, SIGHUP, SIGQUIT");
-    auto* sd = new shutdown(opts);  // never deleted while installed: the watcher and handlers may outlive main()
+    // Never deleted while installed: the watcher and handlers may outlive main().
+    auto* coordinator = new shutdown(opts);
     try {
-      sd->start();
+      coordinator->start();
     } catch (...) {
-      delete sd;
+      delete coordinator;
       throw;
     }
-    instance() = sd;
-    return *sd;
+    instance() = coordinator;
+    return *coordinator;
   }
 
   /// The installed coordinator, or nullptr.

@@ -5,6 +5,7 @@
 #  include <initializer_list>
 #  include <string_view>
 #  include <signal.h>
+#  include "runtime/detail/signals.hpp"
 #endif
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_SIGNAL_SIGNAL_SET_HPP_)
 #define RUNTIME_SIGNAL_SIGNAL_SET_HPP_
@@ -13,28 +14,9 @@
 RUNTIME_EXPORT_BEGIN
 namespace runtime { inline namespace v1 { namespace signal {
 
-/// The conventional name of a signal ("SIGINT"), or "SIG?" for one this table does not know.
+/// The conventional name of a signal ("SIGINT"), or "SIG?" for a number that names no signal.
 /// async-signal-safe: returns a pointer to static storage.
-constexpr std::string_view name_of(int sig) noexcept {
-  switch (sig) {
-    case SIGHUP: return "SIGHUP";
-    case SIGINT: return "SIGINT";
-    case SIGQUIT: return "SIGQUIT";
-    case SIGILL: return "SIGILL";
-    case SIGABRT: return "SIGABRT";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGKILL: return "SIGKILL";
-    case SIGSEGV: return "SIGSEGV";
-    case SIGTERM: return "SIGTERM";
-    case SIGPIPE: return "SIGPIPE";
-    case SIGALRM: return "SIGALRM";
-    case SIGUSR1: return "SIGUSR1";
-    case SIGUSR2: return "SIGUSR2";
-    case SIGCHLD: return "SIGCHLD";
-    default: return "SIG?";
-  }
-}
+constexpr std::string_view name_of(int sig) noexcept { return runtime::detail::signal_name_of(sig, "SIG?"); }
 
 /// A set of signal numbers 1..63 as a bit mask. Structural, so it can be a template argument.
 struct signal_set {
