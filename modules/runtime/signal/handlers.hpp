@@ -26,7 +26,9 @@
 
 namespace runtime { inline namespace v1 { namespace signal { namespace detail {
 
-/// Places where a test can make another thread act at a chosen moment (signal::testing::set_hook).
+// Places where a test can make another thread act at a chosen moment. The points are always compiled (one
+// relaxed load each, so every translation unit sees the same code); only the setter, signal::testing::set_hook,
+// needs RUNTIME_TESTING.
 enum class test_point_id : std::uint8_t {
   before_spawn,       ///< run_child: forwarding installed, the child not started yet (the caller's thread)
   child_exited,       ///< run_child: the child has exited and forwarding stopped; dispositions not restored yet
