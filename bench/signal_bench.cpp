@@ -35,7 +35,8 @@ using clock_type = std::chrono::steady_clock;
 
 // The subject process: a coordinator with one trivial hook, waiting for a signal.
 int child_main() {
-  auto& sd = runtime::signal::graceful<10000>::install();
+  using policy = runtime::signal::graceful<runtime::signal::shutdown_options{.deadline = std::chrono::seconds(10)}>;
+  auto& sd = policy::install();
   int touched = 0;
   sd.add_hook("trivial", [&] { ++touched; });
   std::fputs("ready\n", stdout);

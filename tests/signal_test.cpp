@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: MIT
+// Header mode: the signal::testing hooks exist only with RUNTIME_TESTING (module mode: the build defines it
+// for the BMIs when tests are built).
+#ifndef RUNTIME_TESTING
+#  define RUNTIME_TESTING 1
+#endif
 #include <doctest/doctest.h>
 #include <atomic>
 #include <cerrno>
@@ -43,14 +48,18 @@ constexpr bool under_tsan = false;
 using namespace std::chrono_literals;
 
 // The policy forms an application template can name.
-static_assert(sig::graceful<10s>::deadline == 10s);
-static_assert(sig::graceful<2500>::deadline == 2500ms);
+static_assert(sig::graceful<sig::shutdown_options{.deadline = 10s}>::deadline == 10s);
+static_assert(sig::graceful<sig::shutdown_options{.deadline = 2500ms}>::deadline == 2500ms);
 static_assert(sig::graceful<>::deadline == 10s);
-static_assert(sig::ShutdownPolicy<sig::graceful<10s>>);
-static_assert(sig::ShutdownPolicy<sig::graceful<1s, true, sig::signal_set{SIGINT, SIGTERM, SIGHUP}>>);
+static_assert(sig::ShutdownPolicy<sig::graceful<sig::shutdown_options{.deadline = 10s}>>);
+static_assert(sig::ShutdownPolicy<sig::graceful<sig::shutdown_options{
+                  .signals = {SIGINT, SIGTERM, SIGHUP}, .deadline = 1s, .reraise = true}>>);
 static_assert(!sig::ShutdownPolicy<int>);
-static_assert(sig::graceful<1s, false, sig::signal_set{SIGINT, SIGTERM}, true>::options().on_demand_watcher);
-static_assert(!sig::graceful<1s>::options().on_demand_watcher);
+static_assert(
+    sig::graceful<sig::shutdown_options{.deadline = 1s, .on_demand_watcher = true}>::options().on_demand_watcher);
+static_assert(!sig::graceful<sig::shutdown_options{.deadline = 1s}>::options().on_demand_watcher);
+static_assert(sig::graceful<sig::shutdown_options{.on_signal = sig::exit_mode::return_from_wait}>::options()
+                  .on_signal == sig::exit_mode::return_from_wait);
 
 namespace {
 std::ptrdiff_t thread_count() {
@@ -144,8 +153,8 @@ TEST_CASE("runtime::signal::signal_set") {
   CHECK_FALSE(s.contains(0));
   CHECK_FALSE(s.contains(99));
   CHECK(sig::signal_set{}.empty());
-  CHECK(sig::graceful<1s, true>::options().reraise);
-  CHECK(sig::graceful<1s>::options().signals == s);
+  CHECK(sig::graceful<sig::shutdown_options{.deadline = 1s, .reraise = true}>::options().reraise);
+  CHECK(sig::graceful<sig::shutdown_options{.deadline = 1s}>::options().signals == s);
 }
 
 TEST_CASE("runtime::signal::find_program") {
@@ -534,7 +543,7 @@ TEST_CASE("runtime::signal::shutdown") {
     sd.uninstall();
   }
   SUBCASE("a policy installs its options") {
-    auto& sd = sig::graceful<1500ms>::install();
+    auto& sd = sig::graceful<sig::shutdown_options{.deadline = 1500ms}>::install();
     CHECK(sd.options().deadline == 1500ms);
     CHECK(sd.options().signals == sig::signal_set{SIGINT, SIGTERM});
     CHECK(sig::shutdown::current() == &sd);

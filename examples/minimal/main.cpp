@@ -42,7 +42,8 @@ inline constexpr runtime::flags::flag_desc flag_list[] = {
 inline constexpr runtime::flags::flag_table flags{.flags = flag_list, .env_prefix = "GREET_FEATURE_"};
 
 using app = runtime::app<program, flags, runtime::system_allocator, runtime::env::bun_dialect,
-                         runtime::signal::graceful<std::chrono::seconds(2)>, runtime::crash::report_to_stderr>;
+                         runtime::signal::graceful<runtime::signal::shutdown_options{.deadline = std::chrono::seconds(2)}>,
+                         runtime::crash::report_to_stderr>;
 
 }  // namespace greet
 

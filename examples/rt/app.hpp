@@ -21,7 +21,8 @@ using dialect_policy = runtime::env::bun_dialect;       // runtime::env::dotenv_
 // rt writes with write(2) and registers no hook of its own: the watcher thread starts only if one is added
 // (a thread per start-up is measurable in `rt --version`-sized runs).
 using shutdown_policy =
-    runtime::signal::graceful<std::chrono::seconds(10), false, runtime::signal::signal_set{SIGINT, SIGTERM}, true>;
+    runtime::signal::graceful<runtime::signal::shutdown_options{
+        .signals = {SIGINT, SIGTERM}, .deadline = std::chrono::seconds(10), .on_demand_watcher = true}>;
 using crash_policy = runtime::crash::report_to_stderr;
 
 using app = runtime::app<program, rt_flags, allocator_policy, dialect_policy, shutdown_policy, crash_policy>;
