@@ -15,6 +15,8 @@
 #  include <utility>
 #  include <vector>
 #  include <nlohmann/json.hpp>
+#  include "runtime/detail/posix_io.hpp"
+#  include "runtime/detail/text.hpp"
 // toml++ 3.3 guards parser preconditions with TOML_ASSERT_ASSUME, which is assert() in debug builds and
 // __builtin_assume() under NDEBUG, and malformed input can violate them (`[!]`, `a = [1,}`): an abort in
 // debug, undefined behaviour in release. With the check compiled out, the parser's own error paths report
@@ -125,7 +127,7 @@ inline std::string_view type_phrase(const toml::node& n) {
   }
   std::string msg = "unknown key \"" + std::string(k.str()) + "\"";
   if (!where.empty()) msg += " in [" + std::string(where) + "]";
-  msg += did_you_mean(suggest(k.str(), candidates));
+  msg += did_you_mean_suffix(k.str(), candidates);
   fail(c, error_kind::config, "config.unknown_key", std::move(msg), k.source());
 }
 
@@ -145,7 +147,7 @@ inline void check_feature(const flag_table& t, const feature_setting& s, const s
   if (!d) {
     throw error(error_kind::flags, "flags.unknown",
                 "unknown feature flag \"" + s.name + "\" in [" + std::string(t.bunfig_table) + "]" +
-                    did_you_mean(suggest(s.name, flag_names(t))))
+                    did_you_mean_suffix(s.name, flag_names(t)))
         .at(key_loc);
   }
   if (auto why = misfit(*d, s.value); !why.empty())
@@ -275,19 +277,9 @@ inline void apply_toml(bunfig& out, const toml_context& c, const toml::table& ro
   }
 }
 
-/// A parser's message made safe for one line of a terminal: control characters become \n, \t or \xNN.
-inline std::string one_line(std::string_view m) {
-  std::string out;
-  out.reserve(m.size());
-  static constexpr char hex[] = "0123456789abcdef";
-  for (char ch : m) {
-    auto u = static_cast<unsigned char>(ch);
-    if (ch == '\n') out += "\\n";
-    else if (ch == '\t') out += "\\t";
-    else if (u < 0x20 || u == 0x7f) out += {'\\', 'x', hex[u >> 4], hex[u & 15]};
-    else out += ch;
-  }
-  return out;
+/// A parser's message made safe for one line of a terminal (the shared one-line escape policy).
+inline std::string one_line(std::string_view message) {
+  return runtime::detail::escaped(message, runtime::detail::escape::one_line);
 }
 
 /// Parses one file's text into `out` (later calls override earlier ones). Converts every toml++ failure into
@@ -410,24 +402,26 @@ inline std::string join_path(std::string_view dir, std::string_view file) {
 /// Reads and parses `path` if it exists; `required` turns a missing file into an error.
 inline void load_one(bunfig& out, const std::string& path, source_kind layer, const flag_table* table,
                      bool required) {
-  std::string text;
-  int e = 0;
   auto fail = [&](std::string what) {
     return error(error_kind::config, "config.unreadable", "cannot read config file \"" + path + "\": " + what)
         .at(source_location{path, 0, 0, {}});
   };
   // Only a file the user named (--config) may be a pipe or device: a FIFO found by name would block forever.
-  switch (env::read_text_file(path, text, required, env::config_file_limit, e)) {
-    case env::read_status::ok: break;
-    case env::read_status::missing:
+  auto file = runtime::detail::read_file(
+      path, runtime::detail::read_options{.special_ok = required, .limit = runtime::detail::config_file_limit});
+  switch (file.status) {
+    case runtime::detail::read_status::ok: break;
+    case runtime::detail::read_status::missing:
       if (!required) return;
       throw error(error_kind::config, "config.not_found", "config file \"" + path + "\" not found")
           .at(source_location{path, 0, 0, {}});
-    case env::read_status::unreadable: throw fail(std::strerror(e));
-    case env::read_status::is_directory: throw fail("it is a directory");
-    case env::read_status::not_regular: throw fail("not a regular file (name it with --config to read a pipe)");
-    case env::read_status::too_large: throw fail("larger than 16 MiB");
+    case runtime::detail::read_status::unreadable: throw fail(std::strerror(file.error_number));
+    case runtime::detail::read_status::is_directory: throw fail("it is a directory");
+    case runtime::detail::read_status::not_regular:
+      throw fail("not a regular file (name it with --config to read a pipe)");
+    case runtime::detail::read_status::too_large: throw fail("larger than 16 MiB");
   }
+  const std::string& text = file.text;
   log_target.debug("reading {}", path);
   if (required && !(path.size() >= 5 && path.compare(path.size() - 5, 5, ".toml") == 0))
     parse_json_into(out, text, path, layer, table);

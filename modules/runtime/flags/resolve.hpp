@@ -154,8 +154,7 @@ inline std::shared_ptr<const feature_flags> resolve(const flag_table& table, con
     bool known = false;
     for (const auto& n : names) known = known || n == key;
     if (!known)
-      detail::log_target.debug("unknown feature flag variable {}{}", key,
-                               detail::did_you_mean(detail::suggest(key, names)));
+      detail::log_target.debug("unknown feature flag variable {}{}", key, detail::did_you_mean_suffix(key, names));
   }
   // Command line.
   for (const auto& o : cli) {
@@ -163,7 +162,7 @@ inline std::shared_ptr<const feature_flags> resolve(const flag_table& table, con
     if (!f)
       throw error(error_kind::flags, "flags.cli_unknown",
                   "unknown feature flag \"" + o.name + "\"" +
-                      detail::did_you_mean(detail::suggest(o.name, detail::flag_names(table))),
+                      detail::did_you_mean_suffix(o.name, detail::flag_names(table)),
                   exit_code::usage);
     std::string why;
     auto fv = detail::parse_text(*f->desc, o.value, detail::text_source::command_line, why);

@@ -9,22 +9,13 @@
 #  include <string>
 #  include <string_view>
 #  include <variant>
+#  include "runtime/detail/text.hpp"
 #endif
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_FLAGS_TABLE_HPP_)
 #define RUNTIME_FLAGS_TABLE_HPP_
 #include "runtime/config.hpp"
 
 namespace runtime { inline namespace v1 { namespace flags { namespace detail {
-
-constexpr char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-constexpr char ascii_upper(char c) noexcept { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
-
-constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  return true;
-}
 
 /// Decimal integer with an optional sign, the whole text; constexpr so table defaults are checked at compile
 /// time by the same code that parses environment values at run time.
@@ -66,16 +57,15 @@ constexpr bool in_choices(std::string_view choices, std::string_view v) noexcept
   return false;
 }
 
-/// Bun's feature-flag truthiness (src/env_var.zig): "", 0, false, no, off in any case are false.
-constexpr bool bun_truthy(std::string_view v) noexcept {
-  return !(v.empty() || v == "0" || iequals(v, "false") || iequals(v, "no") || iequals(v, "off"));
-}
+/// Bun's feature-flag truthiness (src/env_var.zig): empty or a false word (0, false, no, off in any case) is
+/// false, anything else true.
+constexpr bool bun_truthy(std::string_view v) noexcept { return !(v.empty() || runtime::detail::is_false_word(v)); }
 
-/// A strict boolean for places where a typo must not silently mean true (command line, defaults).
+/// A strict boolean for places where a typo must not silently mean true (command line, defaults): a true or
+/// false word, or empty (false); anything else is nullopt.
 constexpr std::optional<bool> parse_strict_bool(std::string_view v) noexcept {
-  if (iequals(v, "true") || v == "1" || iequals(v, "yes") || iequals(v, "on")) return true;
-  if (v.empty() || iequals(v, "false") || v == "0" || iequals(v, "no") || iequals(v, "off")) return false;
-  return std::nullopt;
+  if (v.empty()) return false;
+  return runtime::detail::parse_bool_word(v);
 }
 
 constexpr bool valid_name(std::string_view n) noexcept {
@@ -176,7 +166,7 @@ constexpr std::string_view table_error(const flag_table& t) noexcept {
 inline std::string env_var_name(const flag_table& t, const flag_desc& d) {
   if (!d.env.empty()) return std::string(d.env);
   std::string out(t.env_prefix);
-  for (char c : d.name) out += detail::ascii_upper(c);
+  for (char c : d.name) out += runtime::detail::ascii_upper(c);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #  include <string>
 #  include <string_view>
 #  include <vector>
+#  include "runtime/detail/utf8.hpp"
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
 #  include "runtime/error.hpp"
@@ -32,27 +33,22 @@ inline std::string line_of(std::string_view text, std::uint32_t n) {
   return std::string(line);
 }
 
-/// "U+00E9", or "byte 0xFF" when `s` does not start with a valid UTF-8 sequence.
+/// "U+00E9", or "byte 0xFF" when `s` does not start with a well-formed UTF-8 sequence.
 inline std::string describe_code_point(std::string_view s) {
-  const char* hex = "0123456789ABCDEF";
-  auto b = [&](std::size_t i) { return i < s.size() ? static_cast<unsigned char>(s[i]) : 0u; };
-  unsigned lead = b(0);
-  std::size_t len = lead >= 0xF0 && lead < 0xF5 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
-  if (lead >= 0xF5) len = 0;
-  std::uint32_t cp = len == 4 ? lead & 0x07 : len == 3 ? lead & 0x0F : lead & 0x1F;
-  for (std::size_t i = 1; i < len; ++i) {
-    if ((b(i) & 0xC0) != 0x80) len = 0;
-    cp = (cp << 6) | (b(i) & 0x3F);
-  }
+  constexpr char hex[] = "0123456789ABCDEF";
+  const unsigned lead = s.empty() ? 0u : static_cast<unsigned char>(s[0]);
+  const runtime::detail::utf8_step step = s.empty() ? runtime::detail::utf8_step{} : runtime::detail::utf8_next(s);
   std::string out;
-  if (len == 0) {
+  if (!step.valid || step.length < 2) {
     out = "byte 0x";
     out += hex[lead >> 4];
     out += hex[lead & 15];
     return out;
   }
+  std::uint32_t cp = lead & (0x7Fu >> step.length);
+  for (std::size_t i = 1; i < step.length; ++i) cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3Fu);
   out = "U+";
-  int digits = cp > 0xFFFF ? 6 : 4;
+  const int digits = cp > 0xFFFF ? 6 : 4;
   for (int d = digits - 1; d >= 0; --d) out += hex[(cp >> (4 * d)) & 15];
   return out;
 }

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: MIT
 // runtime.flags / value: one flag's value checked against its descriptor (text → typed value, ranges, choices,
-// defaults), and finding a flag by name with a did-you-mean suggestion.
+// defaults), and finding a flag by name with the shared did-you-mean suggestion.
 #ifndef RUNTIME_MODULE
-#  include <algorithm>
 #  include <cstdint>
-#  include <limits>
 #  include <optional>
 #  include <string>
 #  include <string_view>
 #  include <variant>
 #  include <vector>
+#  include "runtime/detail/text.hpp"
 #endif
 #include "runtime/flags/table.hpp"
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_FLAGS_VALUE_HPP_)
@@ -36,42 +35,12 @@ inline std::string list_choices(std::string_view choices) {
   return out;
 }
 
-inline std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      std::size_t cost = ascii_lower(a[i - 1]) == ascii_lower(b[j - 1]) ? 0 : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
-/// The closest candidate (case-insensitive edit distance) if it is close enough to be a likely typo.
+/// ` (did you mean "x"?)` to append to a message when `word` is near one of `candidates` (the shared nearest
+/// match, as for cli commands and options), else "".
 template <class Range>
-std::optional<std::string> suggest(std::string_view name, const Range& candidates) {
-  std::optional<std::string> best;
-  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
-  for (const auto& c : candidates) {
-    std::string_view candidate(c);
-    std::size_t d = edit_distance(name, candidate);
-    if (d < best_distance) {
-      best_distance = d;
-      best = std::string(candidate);
-    }
-  }
-  std::size_t limit = std::max<std::size_t>(2, name.size() / 3);
-  if (!best || best_distance > limit) return std::nullopt;
-  return best;
-}
-
-inline std::string did_you_mean(const std::optional<std::string>& s) {
-  return s ? " (did you mean \"" + *s + "\"?)" : std::string();
+std::string did_you_mean_suffix(std::string_view word, const Range& candidates) {
+  auto nearest = runtime::detail::nearest(word, candidates);
+  return nearest ? " (" + runtime::detail::did_you_mean(*nearest) + ")" : std::string();
 }
 
 inline const flag_desc* find_desc(const flag_table& t, std::string_view name) {
