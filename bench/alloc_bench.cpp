@@ -10,17 +10,16 @@
 #include <dlfcn.h>
 #include <time.h>
 #include <algorithm>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <memory_resource>
 #include <string>
 #include <string_view>
 #include <vector>
 #include <mimalloc.h>
+#include "harness.hpp"
 #if RUNTIME_USE_MODULES
 import runtime.alloc;
 #else
@@ -45,12 +44,6 @@ using free_fn = void (*)(void*);
 malloc_fn glibc_malloc;
 free_fn glibc_free;
 
-double cpu_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) * 1e9 + double(ts.tv_nsec);
-}
-
 // glibc's malloc as a runtime Allocator (alignment <= 16 only, which the workloads respect).
 struct glibc_allocator {
   void* allocate(std::size_t n, std::size_t) { return glibc_malloc(n); }
@@ -59,15 +52,11 @@ struct glibc_allocator {
 
 // Best of 5 samples, in ns of this thread's CPU time per allocation (its release included). CPU time, not
 // wall time: the benchmark machine is shared, and waiting for a core is not the allocator's cost.
-double measure(const std::function<void()>& one_round, int divisor = 1) {
-  int n = std::max(1, rounds / divisor);
-  double best = 1e300;
-  for (int s = 0; s < 5; ++s) {
-    double t0 = cpu_ns();
-    for (int r = 0; r < n; ++r) one_round();
-    best = std::min(best, (cpu_ns() - t0) / double(n * batch));
-  }
-  return best;
+template <class F>
+double measure(F&& one_round, int divisor = 1) {
+  const int n = std::max(1, rounds / divisor);
+  return bench::measure(one_round, {.samples = 5, .ops = n, .per_op = double(batch), .clock = bench::clock_kind::thread_cpu})
+      .best;
 }
 
 // A case against its reference: 7 samples of each, alternating (reference, case, reference, ...), best of
@@ -75,19 +64,13 @@ double measure(const std::function<void()>& one_round, int divisor = 1) {
 struct pair_ns {
   double ns, ref_ns;
 };
-pair_ns measure_pair(const std::function<void()>& one_round, const std::function<void()>& ref_round, int divisor = 1) {
-  int n = std::max(1, rounds / divisor), nr = rounds;
-  pair_ns best{1e300, 1e300};
-  for (int s = 0; s < 7; ++s) {
-    double t0 = cpu_ns();
-    for (int r = 0; r < nr; ++r) ref_round();
-    double t1 = cpu_ns();
-    for (int r = 0; r < n; ++r) one_round();
-    double t2 = cpu_ns();
-    best.ref_ns = std::min(best.ref_ns, (t1 - t0) / double(nr * batch));
-    best.ns = std::min(best.ns, (t2 - t1) / double(n * batch));
-  }
-  return best;
+template <class F, class R>
+pair_ns measure_pair(F&& one_round, R&& ref_round, int divisor = 1) {
+  const int n = std::max(1, rounds / divisor);
+  const auto p = bench::measure_pair(
+      one_round, ref_round, {.samples = 7, .ops = n, .per_op = double(batch), .clock = bench::clock_kind::thread_cpu},
+      rounds);
+  return {p.ours.best, p.reference.best};
 }
 
 // One batch through a runtime allocator with per-object deallocate.
@@ -147,14 +130,13 @@ double ns_of(std::string_view name) {
 void emit(const std::string& name, double ns, const std::string& ref, double target) {
   results.push_back({name, ns});
   double ref_ns = ref.empty() ? 0 : ns_of(ref);
-  std::printf("{\"bench\":\"alloc\",\"case\":\"%s\",\"ns_per_op\":%.2f", name.c_str(), ns);
+  bench::line l("alloc");
+  l.str("case", name).num("ns_per_op", ns, 2);
   if (ref_ns > 0) {
     double ratio = ns / ref_ns;
-    std::printf(",\"reference\":\"%s\",\"ratio\":%.3f", ref.c_str(), ratio);
-    if (target > 0) std::printf(",\"target_ratio_max\":%.2f,\"meets_target\":%s", target, ratio <= target ? "true" : "false");
+    l.str("reference", ref).num("ratio", ratio, 3);
+    if (target > 0) l.num("target_ratio_max", target, 2).boolean("meets_target", ratio <= target);
   }
-  std::printf("}\n");
-  std::fflush(stdout);
 }
 
 // A case measured side by side with its reference (measure_pair): the ratio is of the paired samples; the
@@ -162,12 +144,9 @@ void emit(const std::string& name, double ns, const std::string& ref, double tar
 void emit_pair(const std::string& name, pair_ns m, const std::string& ref, double target) {
   results.push_back({name, m.ns});
   double ratio = m.ns / m.ref_ns;
-  std::printf("{\"bench\":\"alloc\",\"case\":\"%s\",\"ns_per_op\":%.2f,\"reference\":\"%s\",\"reference_ns\":%.2f,"
-              "\"ratio\":%.3f",
-              name.c_str(), m.ns, ref.c_str(), m.ref_ns, ratio);
-  if (target > 0) std::printf(",\"target_ratio_max\":%.2f,\"meets_target\":%s", target, ratio <= target ? "true" : "false");
-  std::printf("}\n");
-  std::fflush(stdout);
+  bench::line l("alloc");
+  l.str("case", name).num("ns_per_op", m.ns, 2).str("reference", ref).num("reference_ns", m.ref_ns, 2).num("ratio", ratio, 3);
+  if (target > 0) l.num("target_ratio_max", target, 2).boolean("meets_target", ratio <= target);
 }
 
 void run_workload(const std::string& w, const std::vector<std::size_t>& sz, const std::vector<std::size_t>& al) {
@@ -226,20 +205,15 @@ void run_workload(const std::string& w, const std::vector<std::size_t>& sz, cons
               w + "/mimalloc_allocator", 1.15);
   }
   if (want("tracking")) {
-    pair_ns best{1e300, 1e300};
-    for (int k = 0; k < 7; ++k) {
-      double t0 = cpu_ns();
-      grow_pass(m, sz, al);
-      double t1 = cpu_ns();
-      {
-        runtime::tracking_allocator<runtime::mimalloc_allocator> fresh;
-        grow_pass(fresh, sz, al);
-      }
-      double t2 = cpu_ns();
-      best.ref_ns = std::min(best.ref_ns, (t1 - t0) / double(grow_objects));
-      best.ns = std::min(best.ns, (t2 - t1) / double(grow_objects));
-    }
-    emit_pair(w + "/growth/tracking<mimalloc>", best, w + "/growth/mimalloc_allocator", 1.15);
+    const auto grow = bench::measure_pair(
+        [&] {
+          runtime::tracking_allocator<runtime::mimalloc_allocator> fresh;
+          grow_pass(fresh, sz, al);
+        },
+        [&] { grow_pass(m, sz, al); },
+        {.samples = 7, .ops = 1, .per_op = double(grow_objects), .clock = bench::clock_kind::thread_cpu});
+    emit_pair(w + "/growth/tracking<mimalloc>", {grow.ours.best, grow.reference.best}, w + "/growth/mimalloc_allocator",
+              1.15);
   }
   runtime::system_allocator s;
   auto system_round = [&] { batch_free(s, sz, al); };

@@ -4,15 +4,20 @@
 // bench/env_vs_bun.sh.
 //
 //   env_bench [--mb N] [--iterations N]
-// Prints one JSON line per measurement (best of N).
+// Prints one JSON line per measurement (best of N, CPU time of the process: the machine running CI is shared, and
+// wall time there measures the neighbours as much as the parser). Each throughput is printed beside two floors
+// measured in the same samples on the same bytes: memchr for every '\n' (the least a line parser reads) and
+// memcpy of the whole buffer (the least a parser that keeps its values writes); "x_memchr"/"x_memcpy" are the
+// time ratios (how many times the floor's time the parser takes), which do not drift between machines as
+// absolute GB/s do.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <time.h>
+#include <vector>
+#include "harness.hpp"
 #if RUNTIME_USE_MODULES
 import runtime.env;
 #else
@@ -41,55 +46,63 @@ std::string generate(std::size_t bytes) {
   return s;
 }
 
-double cpu_now() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-// Best of N, in CPU seconds of this process: the machine running CI is shared, and wall time there measures
-// the neighbours as much as the parser. (Wall time is printed too.)
-struct timing { double cpu = 1e30, wall = 1e30; };
-template <class F>
-timing best_of(int iterations, F&& f) {
-  timing best;
-  for (int i = 0; i < iterations; ++i) {
-    double c0 = cpu_now();
-    auto t0 = std::chrono::steady_clock::now();
-    f();
-    auto t1 = std::chrono::steady_clock::now();
-    best.cpu = std::min(best.cpu, cpu_now() - c0);
-    best.wall = std::min(best.wall, std::chrono::duration<double>(t1 - t0).count());
-  }
-  return best;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t mb = 50;
-  int iterations = 5;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--mb") == 0) mb = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (std::strcmp(argv[i], "--iterations") == 0) iterations = std::atoi(argv[i + 1]);
-  }
+  const auto mb = static_cast<std::size_t>(bench::arg_number(argc, argv, "--mb", 50));
+  const int iterations = std::max(1, static_cast<int>(bench::arg_number(argc, argv, "--iterations", 5)));
   const std::string text = generate(mb << 20);
+  std::vector<char> copy(text.size());
   std::size_t sink_bytes = 0;
-  timing parse = best_of(iterations, [&] {
+
+  auto parse = [&] {
     std::size_t bytes = 0;
     runtime::env::parse_bun(text, [&](std::string_view k, std::string_view v) { bytes += k.size() + v.size(); });
     sink_bytes += bytes;
-  });
+  };
+  auto memchr_lines = [&] {
+    std::size_t lines = 0;
+    const char* p = text.data();
+    const char* end = p + text.size();
+    while (const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p))) {
+      ++lines;
+      p = static_cast<const char*>(nl) + 1;
+    }
+    bench::keep(lines);
+  };
+  auto memcpy_all = [&] {
+    std::memcpy(copy.data(), text.data(), text.size());
+    bench::keep(copy.data());
+  };
+  const bench::options cpu{.samples = iterations, .clock = bench::clock_kind::process_cpu};
+  const auto [parsed, floor_memchr, floor_memcpy] = bench::measure_together(cpu, parse, memchr_lines, memcpy_all);
+
   std::size_t vars = 0;
-  timing full = best_of(std::max(1, iterations / 2), [&] {
+  auto load = [&] {
     auto r = runtime::env::load_text(runtime::environment{}, text);
     vars = r.env.size();
+  };
+  const bench::options cpu_half{.samples = std::max(1, iterations / 2), .clock = bench::clock_kind::process_cpu};
+  const auto [loaded, load_memchr, load_memcpy] = bench::measure_together(cpu_half, load, memchr_lines, memcpy_all);
+
+  // One line per throughput, beside its floors; `extra` adds fields.
+  auto report = [&](const char* name, const bench::stats& t, const bench::stats& fc, const bench::stats& fm,
+                    auto&& extra) {
+    bench::line l(name);
+    l.integer("bytes", static_cast<long long>(text.size()));
+    extra(l);
+    l.num("cpu_seconds", t.best * 1e-9, 4)
+        .num("gb_per_s", bench::gb_per_s(text.size(), t.best))
+        .num("floor_memchr_gb_per_s", bench::gb_per_s(text.size(), fc.best))
+        .num("floor_memcpy_gb_per_s", bench::gb_per_s(text.size(), fm.best))
+        .num("x_memchr", t.best / fc.best, 2)
+        .num("x_memcpy", t.best / fm.best, 2)
+        .str("clock", "process_cpu");
+  };
+  report("env.parse", parsed, floor_memchr, floor_memcpy, [&](bench::line& l) {
+    l.num("target_gb_per_s", 1.0, 1).boolean("ok", bench::gb_per_s(text.size(), parsed.best) >= 1.0);
   });
-  auto gbps = [&](double s) { return static_cast<double>(text.size()) / s / 1e9; };
-  std::printf("{\"bench\":\"env.parse\",\"bytes\":%zu,\"cpu_seconds\":%.4f,\"wall_seconds\":%.4f,"
-              "\"gb_per_s\":%.3f,\"target_gb_per_s\":1.0,\"ok\":%s}\n",
-              text.size(), parse.cpu, parse.wall, gbps(parse.cpu), gbps(parse.cpu) >= 1.0 ? "true" : "false");
-  std::printf("{\"bench\":\"env.load_text\",\"bytes\":%zu,\"variables\":%zu,\"cpu_seconds\":%.4f,"
-              "\"wall_seconds\":%.4f,\"gb_per_s\":%.3f}\n", text.size(), vars, full.cpu, full.wall, gbps(full.cpu));
+  report("env.load_text", loaded, load_memchr, load_memcpy,
+         [&](bench::line& l) { l.integer("variables", static_cast<long long>(vars)); });
   return sink_bytes == 0 ? 1 : 0;
 }

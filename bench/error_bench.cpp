@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// runtime.error benchmarks, one JSON line per case:
+// runtime.error benchmarks, one JSON line per case (bench/harness.hpp):
 //  - crash_install_cold: crash::install() in a fresh process (what every rt start pays), median of N
 //    fork+exec runs of this program in --once mode; the reference is glibc's backtrace() warm-up, the
 //    usual way to pre-load an unwinder (it dlopens libgcc_s when the program links libgcc statically).
@@ -15,10 +15,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
+#include "harness.hpp"
 #if RUNTIME_USE_MODULES
 import runtime.error;
 #else
@@ -32,15 +32,10 @@ volatile std::size_t sink;
 
 double ns_since(clk::time_point t0) { return std::chrono::duration<double, std::nano>(clk::now() - t0).count(); }
 
-// Best of 5 samples of `n` calls, ns per call.
-double measure(int n, const std::function<void()>& f) {
-  double best = 1e300;
-  for (int s = 0; s < 5; ++s) {
-    auto t0 = clk::now();
-    for (int i = 0; i < n; ++i) f();
-    best = std::min(best, ns_since(t0) / n);
-  }
-  return best;
+// Best of 5 samples of `n` calls, ns per call (wall clock).
+template <class F>
+double measure(long long n, F&& f) {
+  return bench::measure(f, {.ops = n}).best;
 }
 
 // Runs `self --once <what>` `runs` times; each prints the ns it measured. \returns the median.
@@ -63,8 +58,7 @@ double median_child(const char* self, const char* what, int runs) {
     waitpid(pid, &st, 0);
     if (n > 0) v.push_back(std::strtod(buf, nullptr));
   }
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
+  return bench::summarize(std::move(v)).median;
 }
 
 }  // namespace
@@ -85,15 +79,18 @@ int main(int argc, char** argv) {
   int runs = argc > 1 ? std::atoi(argv[1]) : 31;
   double cold = median_child(argv[0], "install", runs);
   double ref = median_child(argv[0], "glibc-backtrace", runs);
-  std::printf("{\"bench\":\"crash_install_cold\",\"ns\":%.0f,\"reference\":\"glibc backtrace() warm-up\","
-              "\"reference_ns\":%.0f,\"ratio\":%.3f}\n", cold, ref, ref > 0 ? cold / ref : 0.0);
+  bench::line("crash_install_cold")
+      .num("ns", cold, 0)
+      .str("reference", "glibc backtrace() warm-up")
+      .num("reference_ns", ref, 0)
+      .num("ratio", ref > 0 ? cold / ref : 0.0, 3);
 
   runtime::crash::install();
   double warm = measure(2000, [] {
     runtime::crash::uninstall();
     runtime::crash::install();
   });
-  std::printf("{\"bench\":\"crash_install_warm\",\"ns_per_op\":%.1f}\n", warm);
+  bench::line("crash_install_warm").num("ns_per_op", warm, 1);
   runtime::crash::uninstall();
 
   double make = measure(100000, [] {
@@ -106,8 +103,8 @@ int main(int argc, char** argv) {
     sink = e.trace().size();
   });
   runtime::capture_error_traces(false);
-  std::printf("{\"bench\":\"error_make\",\"ns_per_op\":%.1f}\n", make);
-  std::printf("{\"bench\":\"error_make_traced\",\"ns_per_op\":%.1f,\"ratio\":%.2f}\n", traced, traced / make);
+  bench::line("error_make").num("ns_per_op", make, 1);
+  bench::line("error_make_traced").num("ns_per_op", traced, 1).num("ratio", traced / make, 2);
 
   auto e = runtime::error(runtime::error_kind::env, "env.unterminated_quote", "unterminated quoted value")
                .at({".env", 3, 5, "FOO=\"bar"})
@@ -115,7 +112,7 @@ int main(int argc, char** argv) {
                .hint("add the closing quote");
   double r = measure(20000, [&] { sink = runtime::render(e).size(); });
   double j = measure(20000, [&] { sink = runtime::render_json(e).size(); });
-  std::printf("{\"bench\":\"render_located\",\"ns_per_op\":%.1f}\n", r);
-  std::printf("{\"bench\":\"render_json\",\"ns_per_op\":%.1f}\n", j);
+  bench::line("render_located").num("ns_per_op", r, 1);
+  bench::line("render_json").num("ns_per_op", j, 1);
   return 0;
 }

@@ -63,24 +63,34 @@ inline constexpr signal_info signal_table[] = {
     {SIGSYS, "SIGSYS", "Bad system call"},
 };
 
+/// The number of rows in signal_table.
+inline constexpr std::size_t signal_count = sizeof signal_table / sizeof signal_table[0];
+
+/// The index of `sig` in signal_table, or signal_count when it has no row. async-signal-safe.
+/// (An index, not a pointer: GCC's -fsanitize=undefined makes a null-pointer test non-constant.)
+constexpr std::size_t signal_index(int sig) noexcept {
+  std::size_t i = 0;
+  while (i < signal_count && signal_table[i].number != sig) ++i;
+  return i;
+}
+
 /// The row of `sig`, or nullptr. async-signal-safe.
 constexpr const signal_info* find_signal(int sig) noexcept {
-  for (const signal_info& s : signal_table)
-    if (s.number == sig) return &s;
-  return nullptr;
+  const std::size_t i = signal_index(sig);
+  return i < signal_count ? &signal_table[i] : nullptr;
 }
 
 /// The conventional name of `sig` ("SIGINT"), or `unknown` for a number the table does not hold (callers
 /// choose: runtime.signal says "SIG?", the crash report "signal"). async-signal-safe.
 constexpr std::string_view signal_name_of(int sig, std::string_view unknown = "SIG?") noexcept {
-  const signal_info* s = find_signal(sig);
-  return s ? s->name : unknown;
+  const std::size_t i = signal_index(sig);
+  return i < signal_count ? signal_table[i].name : unknown;
 }
 
 /// Bun's description of `sig` ("Polite quit request" for SIGTERM), or "" when it has none. async-signal-safe.
 constexpr std::string_view signal_description(int sig) noexcept {
-  const signal_info* s = find_signal(sig);
-  return s ? s->description : std::string_view{};
+  const std::size_t i = signal_index(sig);
+  return i < signal_count ? signal_table[i].description : std::string_view{};
 }
 
 /// The number of the signal named `name`: "SIGTERM", "TERM" or "sigterm" (ASCII case-insensitive, with or
@@ -92,7 +102,7 @@ constexpr int signal_from_name(std::string_view name) noexcept {
       if (c < '0' || c > '9' || v > 1000) return 0;
       v = v * 10 + (c - '0');
     }
-    return find_signal(v) ? v : 0;
+    return signal_index(v) < signal_count ? v : 0;
   }
   if (name.size() > 3 && iequals(name.substr(0, 3), "SIG")) name.remove_prefix(3);
   for (const signal_info& s : signal_table)

@@ -54,6 +54,10 @@ constexpr std::optional<bool> parse_bool_word(std::string_view v) noexcept {
   return std::nullopt;
 }
 
+/// Bun's feature-flag truthiness (src/env_var.zig): false when empty or a false word ("0", "false", "no",
+/// "off" in any case), true for anything else ("2", "maybe" included). async-signal-safe.
+constexpr bool is_truthy_value(std::string_view v) noexcept { return !(v.empty() || is_false_word(v)); }
+
 /// The accepted words, for messages: "true, false, 1, 0, yes, no, on, off".
 inline constexpr std::string_view bool_words_list = "true, false, 1, 0, yes, no, on, off";
 
@@ -83,7 +87,8 @@ struct escape_policy {
 namespace escape {
 /// A log line (runtime.log text records) and any one-line message: \n \r \t, other C0 and DEL as \xNN.
 inline constexpr escape_policy log_line{};
-/// Same as log_line; the name for parser messages made one line (flags' TOML/JSON errors).
+/// Same as log_line; the name for parser messages made one line (flags' TOML/JSON errors; its old copy wrote a
+/// CR as \x0d, now \r as in logs).
 inline constexpr escape_policy one_line{};
 /// A multi-line report (the crash report's slot text): newline and tab kept, other C0 and DEL as \xNN.
 inline constexpr escape_policy report{.keep = "\n\t", .named = {}};
