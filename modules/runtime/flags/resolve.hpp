@@ -184,7 +184,7 @@ inline bool env_flag(const environment& env, std::string_view prefix, std::strin
   std::string key(prefix);
   key += name;
   auto v = env.get(key);
-  return v && detail::bun_truthy(*v);
+  return v && runtime::detail::is_truthy_value(*v);
 }
 
 }}}  // namespace runtime::v1::flags

@@ -57,10 +57,6 @@ constexpr bool in_choices(std::string_view choices, std::string_view v) noexcept
   return false;
 }
 
-/// Bun's feature-flag truthiness (src/env_var.zig): empty or a false word (0, false, no, off in any case) is
-/// false, anything else true.
-constexpr bool bun_truthy(std::string_view v) noexcept { return !(v.empty() || runtime::detail::is_false_word(v)); }
-
 /// A strict boolean for places where a typo must not silently mean true (command line, defaults): a true or
 /// false word, or empty (false); anything else is nullopt.
 constexpr std::optional<bool> parse_strict_bool(std::string_view v) noexcept {

@@ -93,7 +93,7 @@ inline std::optional<flag_value> parse_text(const flag_desc& d, std::string_view
                                             std::string& why) {
   switch (d.type) {
     case flag_type::boolean:
-      if (from == text_source::environment) return flag_value(bun_truthy(v));
+      if (from == text_source::environment) return flag_value(runtime::detail::is_truthy_value(v));
       if (auto b = parse_strict_bool(v)) return flag_value(*b);
       why = "must be true or false";
       return std::nullopt;
