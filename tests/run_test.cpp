@@ -498,6 +498,10 @@ TEST_CASE("runtime::run::messages") {
           "error: script \"term\" was terminated by signal SIGTERM (Polite quit request)\n");
     CHECK(run::script_failure("kill", 0, SIGKILL) ==
           "error: script \"kill\" was terminated by signal SIGKILL (Forced quit)\n");
+#ifdef SIGSTKFLT
+    CHECK(run::script_failure("sf", 0, SIGSTKFLT) ==
+          "error: script \"sf\" was terminated by signal SIGSTKFLT (Stack fault)\n");
+#endif
     CHECK(run::script_failure("rt", 0, 34) == "error: script \"rt\" was terminated by signal code 34\n");
     CHECK(run::script_failure("one", 1, 0, true) ==
           "\x1b[0m\x1b[31merror\x1b[0m\x1b[2m:\x1b[0m script \x1b[1m\"one\"\x1b[0m exited with code 1\x1b[0m\n");

@@ -30,7 +30,7 @@ inline void run_paint(std::string& out, bool color, std::string_view style) {
   if (color) out += style;
 }
 
-/// "SIGTERM (Polite quit request)" (description dimmed in colour), "SIGSTKFLT" when Bun has no description,
+/// "SIGTERM (Polite quit request)" (description dimmed in colour), the bare name for a signal without a description,
 /// "code 34" for a signal without a name.
 inline void append_signal_text(std::string& out, int sig, bool color) {
   const std::size_t i = signal_index(sig);
