@@ -512,6 +512,7 @@ TEST_CASE("runtime::run::messages") {
   SUBCASE("programs") {
     CHECK(run::program_failure("prog", 3, 0) == "error: \"prog\" exited with code 3\n");
     CHECK(run::program_failure("prog", 2, 0) == "error: \"prog\" exited with code 2\n");
+    CHECK(run::program_failure("/p/node_modules/.bin/prog", 2, 0) == "error: \"prog\" exited with code 2\n");
     CHECK_FALSE(run::program_failure("prog", 0, 0));
     CHECK_FALSE(run::program_failure("prog", 0, SIGINT));
     CHECK(run::program_failure("prog", 0, SIGTERM) ==
@@ -525,6 +526,32 @@ TEST_CASE("runtime::run::messages") {
           "\x1b[2m(Polite quit request)\x1b[0m\x1b[0m\n");
     CHECK(run::program_failure("prog", 0, 34, true) ==
           "\x1b[0m\x1b[31merror\x1b[0m: Failed to run \"\x1b[1mprog\x1b[0m\" due to signal \x1b[1mcode 34\x1b[0m\n");
+  }
+}
+
+TEST_CASE("runtime::run::script_list") {
+  auto pkg = run::parse_package_json(R"({"scripts":{"zeta":"echo Z","alpha":"echo \"A2\"\nline2\t\u0001x"}})",
+                                     "/p/package.json");
+  SUBCASE("plain") {
+    CHECK(run::script_list(&pkg) ==
+          "package.json scripts (2 found):\n  $ bun run zeta\n    echo Z\n\n  $ bun run alpha\n"
+          "    echo \"A2\"\\nline2\\t\\x01x\n\n");
+    CHECK(run::script_list(&pkg, "rt run").find("  $ rt run zeta\n") != std::string::npos);
+    auto none = run::parse_package_json(R"({"scripts":{"e":""}})", "/p/package.json");
+    CHECK(run::script_list(&none) == "No \"scripts\" found in package.json.\n");
+    CHECK(run::script_list(nullptr) == "No package.json found.\n");
+  }
+  SUBCASE("colour") {
+    auto one = run::parse_package_json(R"({"scripts":{"zeta":"echo Z"}})", "/p/package.json");
+    CHECK(run::script_list(&one, "bun run", true) ==
+          "\x1b[1mpackage.json scripts (1 found):\x1b[0m\n  \x1b[2m$\x1b[0m bun run\x1b[0m \x1b[34mzeta\x1b[0m\n"
+          "  \x1b[2m  echo Z\x1b[0m\n\n");
+    CHECK(run::script_list(nullptr, "bun run", true) == "\x1b[0m\x1b[33mNo package.json found.\x1b[0m\n");
+  }
+  SUBCASE("not found") {
+    CHECK(run::script_not_found("nope") == "error: Script not found \"nope\"\n");
+    CHECK(run::script_not_found("nope", true) ==
+          "\x1b[0m\x1b[31merror\x1b[0m\x1b[2m:\x1b[0m \x1b[1mScript not found \"\x1b[1mnope\x1b[0m\"\n");
   }
 }
 

@@ -5,7 +5,7 @@
 //   run/npm_env.hpp       the npm_* variables (and NODE, PATH) given to scripts and programs
 //   run/shell.hpp         the shell scripts run in, and a script's command line with its arguments quoted
 //   run/lifecycle.hpp     pre<name>, <name>, post<name>: the steps, and running them through a caller's callable
-//   run/messages.hpp      the `$ command` line and the failure reports, byte for byte
+//   run/messages.hpp      the `$ command` line, failure reports, Script not found, the script list: byte for byte
 #include "runtime/run/package_json.hpp"
 #include "runtime/run/lookup.hpp"
 #include "runtime/run/npm_env.hpp"

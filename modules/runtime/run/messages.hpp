@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// runtime.run / messages: what Bun 1.4.5's runner prints on stderr, byte for byte (with and without colour): the
-// `$ command` line before a script, and how a failed script or program is reported (and when nothing is).
+// runtime.run / messages: what Bun 1.4.5's runner prints, byte for byte (with and without colour): the `$ command`
+// line before a script, how a failed script or program is reported (and when nothing is), "Script not found", and
+// the list of scripts that `run` without a target prints.
 #ifndef RUNTIME_MODULE
 #  include <optional>
 #  include <string>
@@ -9,6 +10,7 @@
 #  include "runtime/detail/text.hpp"
 #  include "runtime/detail/utf8.hpp"
 #endif
+#include "runtime/run/package_json.hpp"
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_RUN_MESSAGES_HPP_)
 #define RUNTIME_RUN_MESSAGES_HPP_
 #include "runtime/config.hpp"
@@ -21,6 +23,8 @@ inline constexpr std::string_view run_red = "\x1b[31m";
 inline constexpr std::string_view run_dim = "\x1b[2m";
 inline constexpr std::string_view run_bold = "\x1b[1m";
 inline constexpr std::string_view run_magenta = "\x1b[35m";
+inline constexpr std::string_view run_blue = "\x1b[34m";
+inline constexpr std::string_view run_yellow = "\x1b[33m";
 
 /// How the `$ ` line shows control characters: newline and tab raw, CR as \r, the others and DEL as \xNN.
 inline constexpr escape_policy run_echo_policy{.keep = "\n\t", .named = "\r"};
@@ -118,10 +122,12 @@ inline std::optional<std::string> script_failure(std::string_view event, int exi
 /// exited 0, or SIGINT killed it). Unlike a script, exit code 2 is reported. Otherwise
 ///   `error: "eslint" exited with code 2`
 ///   `error: Failed to run "eslint" due to signal SIGTERM (Polite quit request)`
-/// with a newline.
-inline std::optional<std::string> program_failure(std::string_view name, int exit_code, int signal,
+/// with a newline. `program` may be the resolved path: Bun names the program by its base name.
+inline std::optional<std::string> program_failure(std::string_view program, int exit_code, int signal,
                                                   bool color = false) {
   if (signal == 0 && exit_code == 0) return std::nullopt;
+  std::string_view name = program;
+  if (const std::size_t slash = name.rfind('/'); slash != std::string_view::npos) name.remove_prefix(slash + 1);
   if (signal == SIGINT) return std::nullopt;
   std::string out;
   if (signal != 0) {
@@ -145,6 +151,64 @@ inline std::optional<std::string> program_failure(std::string_view name, int exi
     out += std::to_string(exit_code);
   }
   out += '\n';
+  return out;
+}
+
+/// Bun's answer when there is no such script, program or file: `error: Script not found "<name>"` and a newline.
+inline std::string script_not_found(std::string_view name, bool color = false) {
+  std::string out;
+  detail::append_run_error(out, color);
+  detail::run_paint(out, color, detail::run_bold);
+  out += "Script not found \"";
+  detail::run_paint(out, color, detail::run_bold);
+  out += name;
+  detail::run_paint(out, color, detail::run_reset);
+  out += "\"\n";
+  return out;
+}
+
+/// What Bun prints (on stdout, after the run usage) when `run` has no target: each script of `package` (null: none
+/// found) as
+///   package.json scripts (2 found):
+///     $ bun run build
+///       make all
+///   <blank line>
+/// with `run_command` in place of "bun run" and the script text on one line (\n, \r, \t and \xNN escapes); or
+/// `No "scripts" found in package.json.` / `No package.json found.` and a newline.
+inline std::string script_list(const package_json* package, std::string_view run_command = "bun run",
+                               bool color = false) {
+  std::string out;
+  if (!package || package->scripts.empty()) {
+    detail::run_paint(out, color, detail::run_reset);
+    detail::run_paint(out, color, detail::run_yellow);
+    out += package ? "No \"scripts\" found in package.json." : "No package.json found.";
+    detail::run_paint(out, color, detail::run_reset);
+    out += '\n';
+    return out;
+  }
+  detail::run_paint(out, color, detail::run_bold);
+  out += "package.json scripts (" + std::to_string(package->scripts.size()) + " found):";
+  detail::run_paint(out, color, detail::run_reset);
+  out += '\n';
+  for (const auto& [name, script] : package->scripts) {
+    out += "  ";
+    detail::run_paint(out, color, detail::run_dim);
+    out += '$';
+    detail::run_paint(out, color, detail::run_reset);
+    out += ' ';
+    out += run_command;
+    detail::run_paint(out, color, detail::run_reset);
+    out += ' ';
+    detail::run_paint(out, color, detail::run_blue);
+    out += name;
+    detail::run_paint(out, color, detail::run_reset);
+    out += "\n  ";
+    detail::run_paint(out, color, detail::run_dim);
+    out += "  ";
+    detail::append_escaped(out, script, detail::escape::log_line);
+    detail::run_paint(out, color, detail::run_reset);
+    out += "\n\n";
+  }
   return out;
 }
 
