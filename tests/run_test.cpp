@@ -147,6 +147,14 @@ TEST_CASE("runtime::run::parse_package_json") {
     CHECK(e3.location()->line == 2);
     CHECK(e3.location()->column == 3);
   }
+  SUBCASE("the caret is under the start of the offending token") {
+    auto e = parse_error("{\"scripts\": {\"a\": \"echo A\" \"b\": 1}}");
+    REQUIRE(e.location() != nullptr);
+    CHECK(e.location()->column == 28);  // the opening quote of "b"
+    auto e2 = parse_error("{\"a\": \"x\\\"y\" 12345}");
+    REQUIRE(e2.location() != nullptr);
+    CHECK(e2.location()->column == 14);  // 12345
+  }
   SUBCASE("empty file and non-object top level") {
     CHECK(parse_error("").code() == "run.package_json_invalid");
     auto e = parse_error("\n  [1]");

@@ -108,6 +108,27 @@ inline source_location json_location(const std::string& path, std::string_view t
   return loc;
 }
 
+/// nlohmann-json reports the last byte it read; a caret belongs under the first byte of the offending token. From
+/// `at`, the end of a string (its closing quote) or of a number or word, this walks back to where it starts.
+inline std::size_t json_token_start(std::string_view text, std::size_t at) noexcept {
+  if (at >= text.size()) return at;
+  const auto word = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' ||
+           c == '+';
+  };
+  if (text[at] == '"') {
+    for (std::size_t k = at; k-- > 0;) {
+      if (text[k] != '"') continue;
+      std::size_t backslashes = 0;
+      while (k > backslashes && text[k - 1 - backslashes] == '\\') ++backslashes;
+      if (backslashes % 2 == 0) return k;
+    }
+    return at;
+  }
+  while (at > 0 && word(text[at]) && word(text[at - 1])) --at;
+  return at;
+}
+
 /// nlohmann's parse_error text without its "[json.exception.parse_error.101] parse error at line 1, column 2: "
 /// prefix (the location is the error's own).
 inline std::string json_reason(std::string_view what) {
@@ -152,7 +173,7 @@ inline package_json parse_package_json(std::string text, const std::string& path
   try {
     doc = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
   } catch (const nlohmann::ordered_json::parse_error& e) {
-    const std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
+    const std::size_t at = detail::json_token_start(original, e.byte > 0 ? e.byte - 1 : 0);
     throw error(error_kind::config, "run.package_json_invalid",
                 "invalid package.json: " + detail::json_reason(e.what()))
         .at(detail::json_location(path, original, at));
