@@ -8,4 +8,5 @@ export import runtime.env;
 export import runtime.flags;
 export import runtime.cli;
 export import runtime.signal;
+export import runtime.run;
 export import runtime.app;

@@ -8,4 +8,5 @@
 #include "runtime/flags.hpp"
 #include "runtime/cli.hpp"
 #include "runtime/signal.hpp"
+#include "runtime/run.hpp"
 #include "runtime/app.hpp"

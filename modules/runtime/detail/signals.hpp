@@ -42,7 +42,7 @@ inline constexpr signal_info signal_table[] = {
     {SIGALRM, "SIGALRM", "Timer expired"},
     {SIGTERM, "SIGTERM", "Polite quit request"},
 #ifdef SIGSTKFLT
-    {SIGSTKFLT, "SIGSTKFLT", ""},
+    {SIGSTKFLT, "SIGSTKFLT", "Stack fault"},
 #endif
     {SIGCHLD, "SIGCHLD", "Child process status changed"},
     {SIGCONT, "SIGCONT", "Continue previously stopped process"},
