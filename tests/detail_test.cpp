@@ -10,6 +10,8 @@
 
 #include <array>
 #include <cerrno>
+#include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -468,5 +470,23 @@ TEST_CASE("runtime::detail::stack") {
     CHECK_FALSE(d::safe_demangle("_ZN3fooIiE3barEv", out, sizeof out));  // templates: left mangled
     char tiny[4];
     CHECK_FALSE(d::safe_demangle("_ZN3foo3barEv", tiny, sizeof tiny));
+  }
+}
+
+TEST_CASE("runtime::detail::format_numbers") {
+  char b[runtime::detail::number_chars];
+  SUBCASE("hex") {
+    CHECK(std::string_view(b, runtime::detail::format_hex(b, 0)) == "0");
+    CHECK(std::string_view(b, runtime::detail::format_hex(b, 0xdeadbeef)) == "deadbeef");
+    CHECK(std::string_view(b, runtime::detail::format_hex(b, UINTPTR_MAX)) == "ffffffffffffffff");
+    std::string s;
+    runtime::detail::append_hex_address(s, 0x1f);
+    CHECK(s == "0x1f");
+  }
+  SUBCASE("decimal") {
+    CHECK(std::string_view(b, runtime::detail::format_decimal(b, 0)) == "0");
+    CHECK(std::string_view(b, runtime::detail::format_decimal(b, -42)) == "-42");
+    CHECK(std::string_view(b, runtime::detail::format_decimal(b, LLONG_MIN)) == "-9223372036854775808");
+    CHECK(std::string_view(b, runtime::detail::format_decimal(b, LLONG_MAX)) == "9223372036854775807");
   }
 }

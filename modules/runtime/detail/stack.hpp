@@ -26,6 +26,8 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/detail/text.hpp"  // format_hex
+
 namespace runtime { inline namespace v1 { namespace detail {
 
 // ---- capture with the unwinder (CFI) ---------------------------------------------------------------------
@@ -356,14 +358,9 @@ inline symbolized_frame symbolize(void* addr) {
 
 /// Appends "0x" and `v` in lower-case hex.
 inline void append_hex_address(std::string& out, std::uintptr_t v) {
-  char buf[2 * sizeof(v)];
-  int n = 0;
-  do {
-    buf[n++] = "0123456789abcdef"[v & 0xf];
-    v >>= 4;
-  } while (v != 0);
+  char buf[number_chars];
   out += "0x";
-  while (n > 0) out += buf[--n];
+  out.append(buf, format_hex(buf, v));
 }
 
 /// One line for an error's stack trace: "0x55d0c0de in ns::f()+0x1c (/path/prog+0x11c0)"; the parts that

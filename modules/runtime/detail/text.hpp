@@ -84,6 +84,39 @@ struct escape_policy {
   bool backslash = false;               ///< '\' is written "\\", so escaped text reads back unambiguously
 };
 
+// ---- numbers into fixed buffers ----------------------------------------------------------------------------
+/// Room format_hex / format_decimal need.
+inline constexpr std::size_t number_chars = 24;
+
+/// Writes `v` as lower-case hex digits (no prefix, no padding) into `out`, returns how many.
+/// async-signal-safe: no allocation, no lock.
+inline std::size_t format_hex(char (&out)[number_chars], std::uintptr_t v) noexcept {
+  char t[number_chars];
+  std::size_t k = 0;
+  do {
+    t[k++] = "0123456789abcdef"[v & 0xf];
+    v >>= 4;
+  } while (v != 0);
+  for (std::size_t i = 0; i < k; ++i) out[i] = t[k - 1 - i];
+  return k;
+}
+
+/// Writes `v` in decimal (a leading '-' when negative) into `out`, returns how many.
+/// async-signal-safe: no allocation, no lock.
+inline std::size_t format_decimal(char (&out)[number_chars], long long v) noexcept {
+  char t[number_chars];
+  std::size_t k = 0;
+  unsigned long long u = v < 0 ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+  do {
+    t[k++] = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  std::size_t n = 0;
+  if (v < 0) out[n++] = '-';
+  while (k > 0) out[n++] = t[--k];
+  return n;
+}
+
 namespace escape {
 /// A log line (runtime.log text records) and any one-line message: \n \r \t, other C0 and DEL as \xNN.
 inline constexpr escape_policy log_line{};

@@ -115,29 +115,16 @@ struct sink {
   }
   // async-signal-safe
   sink& dec(long long v) noexcept {
-    char t[24];
-    int k = 0;
-    unsigned long long u = v < 0 ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
-    do {
-      t[k++] = static_cast<char>('0' + u % 10);
-      u /= 10;
-    } while (u != 0);
-    if (v < 0) put('-');
-    while (k > 0) put(t[--k]);
-    return *this;
+    char t[number_chars];
+    return put(std::string_view(t, format_decimal(t, v)));
   }
   // async-signal-safe
   sink& hex(std::uintptr_t v, int width = 0) noexcept {
-    char t[2 * sizeof(v)];
-    int k = 0;
-    do {
-      t[k++] = "0123456789abcdef"[v & 0xf];
-      v >>= 4;
-    } while (v != 0);
+    char t[number_chars];
+    const std::size_t k = format_hex(t, v);
     put("0x");
-    for (int i = k; i < width; ++i) put('0');
-    while (k > 0) put(t[--k]);
-    return *this;
+    for (int i = static_cast<int>(k); i < width; ++i) put('0');
+    return put(std::string_view(t, k));
   }
   /// A JSON string literal that is valid UTF-8 whatever `s` holds (the slots hold what the program gave
   /// them): well-formed UTF-8 passes through, and each ill-formed part becomes U+FFFD, one per maximal
