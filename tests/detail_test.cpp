@@ -2,6 +2,7 @@
 // Unit tests of the shared primitive layer modules/runtime/detail/ (plain headers in both build modes).
 // The one "did you mean" is tested here, thoroughly; module tests only check their messages use it.
 #include <doctest/doctest.h>
+#include "support/temp_dir.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -29,6 +30,8 @@ using namespace std::string_literals;
 
 namespace {
 
+using runtime_tests::temp_dir;
+
 // Everything written to a pipe's write end, read back after it is closed.
 struct pipe_capture {
   int fds[2] = {-1, -1};
@@ -52,24 +55,6 @@ struct pipe_capture {
   }
 };
 
-// A temporary directory removed at scope exit (holds plain files, a directory and a FIFO).
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char tmpl[] = "/tmp/runtime-detail-XXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~temp_dir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
-  std::string write(const std::string& name, std::string_view text) const {
-    const std::string p = path + "/" + name;
-    const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    REQUIRE(fd >= 0);
-    REQUIRE(d::write_all(fd, text));
-    ::close(fd);
-    return p;
-  }
-};
 
 // Escaping through escape_into with a small buffer, refilled as the crash handler does.
 std::string escaped_in_chunks(std::string_view s, const d::escape_policy& p, std::size_t cap) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
+#include "support/temp_dir.hpp"
 #include <thread>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,28 +24,11 @@ import runtime.error;
 
 namespace {
 
+using runtime_tests::temp_dir;
+
 using runtime::environment;
 namespace env = runtime::env;
 
-// A temporary directory removed at scope exit (tests only create plain files and directories in it).
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char tmpl[] = "/tmp/env_test.XXXXXX";
-    const char* p = ::mkdtemp(tmpl);
-    REQUIRE(p != nullptr);
-    path = p;
-  }
-  ~temp_dir() {
-    std::string cmd = "rm -rf '" + path + "'";
-    [[maybe_unused]] int rc = std::system(cmd.c_str());
-  }
-  void write(const std::string& name, std::string_view text) const {
-    std::ofstream f(path + "/" + name, std::ios::binary);
-    f.write(text.data(), static_cast<std::streamsize>(text.size()));
-  }
-  void mkdir(const std::string& name) const { ::mkdir((path + "/" + name).c_str(), 0755); }
-};
 
 // The value of `key` after loading `text` as the only .env file over `base`.
 std::optional<std::string> bun_value(std::string_view text, std::string_view key,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <doctest/doctest.h>
+#include "support/temp_dir.hpp"
 #include <sys/stat.h>
 #include <unistd.h>
 #include <array>
@@ -24,6 +25,8 @@ import runtime.flags;
 #endif
 
 namespace {
+
+using runtime_tests::temp_dir;
 // The compact one-line shape ("file:line:col: error: message", the line, a caret) these tests compare; it
 // checks every part of a located error at once. Programs show errors with runtime::render.
 std::string format_error(const runtime::error& e) {
@@ -96,21 +99,6 @@ runtime::error parse_error_of(std::string_view text, const fl::flag_table* t = &
   return runtime::error(runtime::error_kind::generic, "none", "none");
 }
 
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    std::string tmpl = "/tmp/flags-test-XXXXXX";
-    char* p = ::mkdtemp(tmpl.data());
-    REQUIRE(p != nullptr);
-    path = p;
-  }
-  ~temp_dir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
-  std::string write(std::string_view name, std::string_view text) const {
-    std::string f = path + "/" + std::string(name);
-    std::ofstream(f) << text;
-    return f;
-  }
-};
 
 struct log_capture {
   std::shared_ptr<std::vector<std::string>> lines = std::make_shared<std::vector<std::string>>();

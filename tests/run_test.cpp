@@ -2,6 +2,7 @@
 // Unit tests of runtime.run: package.json, lookup, npm variables, shell command lines, lifecycle, messages.
 // The expected values are what Bun 1.4.5 does (each was checked by running `bun run` in a temporary project).
 #include <doctest/doctest.h>
+#include "support/temp_dir.hpp"
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -28,31 +29,8 @@ using runtime::environment;
 
 namespace {
 
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char tmpl[] = "/tmp/run_test.XXXXXX";
-    const char* p = ::mkdtemp(tmpl);
-    REQUIRE(p != nullptr);
-    path = p;
-  }
-  ~temp_dir() {
-    std::string cmd = "rm -rf '" + path + "'";
-    [[maybe_unused]] int rc = std::system(cmd.c_str());
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  std::string at(const std::string& name) const { return path + "/" + name; }
-  void write(const std::string& name, std::string_view text) const {
-    std::ofstream f(at(name), std::ios::binary);
-    f.write(text.data(), static_cast<std::streamsize>(text.size()));
-  }
-  void mkdir(const std::string& name) const { ::mkdir(at(name).c_str(), 0755); }
-  void program(const std::string& name, std::string_view body = "#!/bin/sh\nexit 0\n") const {
-    write(name, body);
-    ::chmod(at(name).c_str(), 0755);
-  }
-};
+using runtime_tests::temp_dir;
+
 
 std::string slurp(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
