@@ -20,11 +20,12 @@ check() {  # $1: what, $2: binary
   echo "ok: $1"
 }
 for cxx in "$@"; do
+  tag=$(basename "$cxx")
   flags=$(PKG_CONFIG_PATH=$pc pkg-config --cflags --libs runtime) || fail "pkg-config runtime"
   # shellcheck disable=SC2086
-  "$cxx" -std=c++20 -o "$work/pc-$cxx" "$src/tests/consumer/main.cpp" $flags >"$work/pc-$cxx.log" 2>&1 ||
+  "$cxx" -std=c++20 -o "$work/pc-$tag" "$src/tests/consumer/main.cpp" $flags >"$work/pc-$tag.log" 2>&1 ||
     fail "pkg-config build with $cxx"
-  check "pkg-config, $cxx" "$work/pc-$cxx"
+  check "pkg-config, $tag" "$work/pc-$tag"
 done
 cmake -S "$src/tests/consumer/cmake" -B "$work/cm-pkg" -DRUNTIME_VIA=package -DCMAKE_PREFIX_PATH="$prefix" \
   >"$work/cmake-pkg.log" 2>&1 || fail "cmake find_package configure"

@@ -87,6 +87,11 @@ for name in seen:
     if name not in declared:
         bad.append(f"modules/README.md: {name} is not in module_table")
 
+doc = open(os.path.join(root, "docs", "modules-without-meson.md")).read()
+m = re.search(r'^ORDER="([^"]*)"', doc, re.M)
+if not m or m.group(1).split() != order:
+    bad.append(f"docs/modules-without-meson.md: ORDER is not module_table's order {order}")
+
 for b in bad:
     print(b)
 print(f"{len(declared)} modules checked, {len(bad)} problems")
