@@ -46,16 +46,7 @@ namespace runtime { inline namespace v1 { namespace cli {
 
 /// `s` in double quotes as an error message echoes a user's argument: cut after 200 bytes (at a UTF-8
 /// character boundary) with "...", so a 1 MB argument never becomes a 1 MB error line.
-inline std::string quote_for_message(std::string_view s) {
-  constexpr std::size_t limit = 200;
-  std::string out;
-  out.reserve((s.size() > limit ? limit + 3 : s.size()) + 2);
-  out += '"';
-  out.append(runtime::detail::utf8_truncate(s, limit));
-  if (s.size() > limit) out += "...";
-  out += '"';
-  return out;
-}
+inline std::string quote_for_message(std::string_view s) { return runtime::detail::quoted_for_message(s); }
 
 /// The visible command nearest to `word` by edit distance, or "" when none is close (always "" for an empty or
 /// blank word: one letter away from "x" is no reason to think the user meant it).

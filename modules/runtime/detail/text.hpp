@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // runtime detail / text: the small text jobs every module shares: control-character escaping under an explicit
-// policy, ASCII case-insensitive comparison, boolean words, sh quoting, and the one "did you mean" (nearest match).
+// policy, ASCII case-insensitive comparison, boolean words, sh quoting, cutting what a message echoes, and the
+// one "did you mean" (nearest match).
 // Internal: a plain header, exported by no module (in module mode it sits in each module's global fragment).
 #ifndef RUNTIME_DETAIL_TEXT_HPP_
 #define RUNTIME_DETAIL_TEXT_HPP_
@@ -12,6 +13,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "runtime/detail/utf8.hpp"
 
 namespace runtime { inline namespace v1 { namespace detail {
 
@@ -118,10 +121,11 @@ inline std::size_t format_decimal(char (&out)[number_chars], long long v) noexce
 }
 
 namespace escape {
-/// A log line (runtime.log text records) and any one-line message: \n \r \t, other C0 and DEL as \xNN.
-inline constexpr escape_policy log_line{};
-/// Same as log_line; the name for parser messages made one line (flags' TOML/JSON errors; its old copy wrote a
-/// CR as \x0d, now \r as in logs).
+/// A log line (runtime.log text records): \n \r \t, other C0, DEL and the UTF-8 C1 controls as \xNN, and '\'
+/// as "\\", so a logged value can neither forge a line nor pass for an escape ("a\\nINFO ..." is not "a\n").
+inline constexpr escape_policy log_line{.c1 = true, .backslash = true};
+/// Any one-line message (flags' TOML/JSON parser errors): \n \r \t, other C0 and DEL as \xNN; C1 and
+/// backslashes as they are, since the message quotes the user's text for reading, not for parsing back.
 inline constexpr escape_policy one_line{};
 /// A multi-line report (the crash report's slot text): newline and tab kept, other C0 and DEL as \xNN.
 inline constexpr escape_policy report{.keep = "\n\t", .named = {}};
@@ -240,6 +244,48 @@ constexpr escape_progress escape_into(char* buf, std::size_t cap, std::string_vi
     r.consumed += e.consumed;
   }
   return r;
+}
+
+// ---- what a message echoes -------------------------------------------------------------------------------
+// One rule for every message that repeats a user's text (an argument, a path, a key): at most
+// message_echo_limit bytes of it, cut at UTF-8 boundaries with "...", so a 1 MB argument or a 131 KB path never
+// makes a 1 MB error line.
+
+/// The most bytes of a user's text one message echoes.
+inline constexpr std::size_t message_echo_limit = 200;
+
+/// Where cut_for_message cuts: `end` keeps the start (an argument: its start says what it was), `middle` keeps
+/// both ends (a path: its start says where, its end which file).
+enum class cut_at : std::uint8_t { end, middle };
+
+/// `s` when it has at most `limit` bytes; otherwise at most `limit` of its bytes, whole UTF-8 sequences only,
+/// with "..." where the rest was.
+inline std::string cut_for_message(std::string_view s, cut_at where = cut_at::end,
+                                   std::size_t limit = message_echo_limit) {
+  if (s.size() <= limit) return std::string(s);
+  std::string out;
+  if (where == cut_at::end) {
+    out.reserve(limit + 3);
+    out.append(utf8_truncate(s, limit));
+    out += "...";
+    return out;
+  }
+  const std::size_t head = limit / 2;
+  std::size_t tail_at = s.size() - (limit - head);
+  while (tail_at < s.size() && (static_cast<unsigned char>(s[tail_at]) & 0xc0) == 0x80) ++tail_at;
+  out.reserve(limit + 3);
+  out.append(utf8_truncate(s, head));
+  out += "...";
+  out.append(s.substr(tail_at));
+  return out;
+}
+
+/// `s` cut by cut_for_message, in double quotes (how messages echo an argument).
+inline std::string quoted_for_message(std::string_view s, cut_at where = cut_at::end) {
+  std::string out = "\"";
+  out += cut_for_message(s, where);
+  out += '"';
+  return out;
 }
 
 // ---- shell quoting ---------------------------------------------------------------------------------------
