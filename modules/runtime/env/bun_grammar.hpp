@@ -4,9 +4,12 @@
 #ifndef RUNTIME_MODULE
 #  include <cstddef>
 #  include <cstdint>
+#  include <algorithm>
 #  include <cstring>
 #  include <string>
 #  include <string_view>
+#  include <type_traits>
+#  include "runtime/detail/text.hpp"
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
 #  include "runtime/error.hpp"
@@ -152,25 +155,37 @@ void bun_parse(std::string_view src, std::string& scratch, Sink& sink) {
 
 /// Bun 1.4.5's expansion of one value: left to right, `\$`, `$NAME`, `${NAME}`, `${NAME:-default}` (the default
 /// expanded in turn, at most 200 levels deep, then literal). `lookup(name)` returns a const std::string_view*
-/// (nullptr when undefined). Appends to `out`.
-template <class Lookup>
-void bun_expand_into(std::string_view v, const Lookup& lookup, std::string& out, unsigned depth = 0) {
+/// (nullptr when undefined). Appends to `out`. When `budget` is given, stops (returning false) as soon as
+/// `out` would grow past `budget` bytes, before copying them: a runaway expansion costs what it is allowed,
+/// not what it would produce. `on_undefined(name)`, when given, is told each name that had no value.
+template <class Lookup, class OnUndefined = std::nullptr_t>
+bool bun_expand_into(std::string_view v, const Lookup& lookup, std::string& out, unsigned depth = 0,
+                     std::size_t budget = static_cast<std::size_t>(-1), OnUndefined on_undefined = nullptr) {
+  auto append = [&](std::string_view t) {
+    if (t.size() > budget - std::min(budget, out.size())) return false;
+    out.append(t);
+    return true;
+  };
+  auto undefined = [&](std::string_view name) {
+    if constexpr (!std::is_same_v<OnUndefined, std::nullptr_t>) on_undefined(name);
+  };
   const std::size_t n = v.size();
   std::size_t pos = 0;
   while (pos < n) {
     // Copy the run without '$' or '\' in one go.
     std::size_t run = pos;
     while (run < n && v[run] != '$' && v[run] != '\\') ++run;
-    out.append(v.data() + pos, run - pos);
+    if (!append(v.substr(pos, run - pos))) return false;
     pos = run;
     if (pos >= n) break;
     char b = v[pos];
     if (b == '\\') {
-      if (pos + 1 < n && v[pos + 1] == '$') { out.push_back('$'); pos += 2; }
-      else { out.push_back('\\'); ++pos; }
+      const bool dollar = pos + 1 < n && v[pos + 1] == '$';
+      if (!append(dollar ? "$" : "\\")) return false;
+      pos += dollar ? 2 : 1;
       continue;
     }
-    if (pos + 1 >= n) { out.push_back('$'); ++pos; continue; }
+    if (pos + 1 >= n) return append("$");
     char next = v[pos + 1];
     if (next == '{') {
       std::size_t inner = pos + 2, i = inner, nest = 1, close = std::string_view::npos;
@@ -183,19 +198,27 @@ void bun_expand_into(std::string_view v, const Lookup& lookup, std::string& out,
         }
         ++i;
       }
-      if (close == std::string_view::npos) { out.append(v.substr(pos)); break; }
+      if (close == std::string_view::npos) return append(v.substr(pos));
       std::string_view body = v.substr(inner, close - inner);
       std::size_t ke = 0;
       while (ke < body.size() && is_env_name_char(static_cast<unsigned char>(body[ke]))) ++ke;
       std::string_view key = body.substr(0, ke), rest = body.substr(ke);
       if (rest.empty()) {
-        if (const std::string_view* val = lookup(key)) out.append(*val);
+        if (const std::string_view* val = lookup(key)) {
+          if (!append(*val)) return false;
+        } else {
+          undefined(key);
+        }
       } else if (rest.size() >= 2 && rest[0] == ':' && rest[1] == '-') {
-        if (const std::string_view* val = lookup(key)) out.append(*val);
-        else if (depth < 200) bun_expand_into(rest.substr(2), lookup, out, depth + 1);
-        else out.append(rest.substr(2));
-      } else {
-        out.append(v.substr(pos, close + 1 - pos));
+        if (const std::string_view* val = lookup(key)) {
+          if (!append(*val)) return false;
+        } else if (depth < 200) {
+          if (!bun_expand_into(rest.substr(2), lookup, out, depth + 1, budget, on_undefined)) return false;
+        } else if (!append(rest.substr(2))) {
+          return false;
+        }
+      } else if (!append(v.substr(pos, close + 1 - pos))) {
+        return false;
       }
       pos = close + 1;
       continue;
@@ -203,13 +226,19 @@ void bun_expand_into(std::string_view v, const Lookup& lookup, std::string& out,
     if (is_env_name_char(static_cast<unsigned char>(next))) {
       std::size_t k = pos + 1;
       while (k < n && is_env_name_char(static_cast<unsigned char>(v[k]))) ++k;
-      if (const std::string_view* val = lookup(v.substr(pos + 1, k - pos - 1))) out.append(*val);
+      const std::string_view name = v.substr(pos + 1, k - pos - 1);
+      if (const std::string_view* val = lookup(name)) {
+        if (!append(*val)) return false;
+      } else {
+        undefined(name);
+      }
       pos = k;
       continue;
     }
-    out.push_back('$');
+    if (!append("$")) return false;
     ++pos;
   }
+  return true;
 }
 
 }}}  // namespace runtime::v1::detail
@@ -218,11 +247,15 @@ RUNTIME_EXPORT_BEGIN
 namespace runtime { inline namespace v1 { namespace env {
 
 /// Bun 1.4.5: each file is parsed, then the keys it added are expanded against everything loaded so far
-/// (so a key only in a lower-priority file reads as empty); single quotes expand too.
+/// (so a key only in a lower-priority file reads as empty); single quotes expand too. What expansion produces
+/// is bounded by ctx.limits (Bun itself has no bound: 489 bytes of `${A}` lines make it grow until killed);
+/// going over throws env.expansion_limit at the key's line. In strict mode a `$NAME` or `${NAME}` with no value
+/// (Bun expands it to nothing, silently) is the diagnostic env.undefined_variable.
 struct bun_dialect {
   static constexpr std::string_view name = "bun";
 
-  static void load_file(working_set& ws, std::string_view text, const file_context& ctx) {
+  /// \throws runtime::error env.expansion_limit (see expansion_limits).
+  void load_file(working_set& ws, std::string_view text, const file_context& ctx) {
     if (!ws.owns_text(text)) text = ws.adopt_text(std::string(text));  // entries view the text
     text = detail::strip_utf8_bom(text);
     const std::size_t before = ws.entries().size();
@@ -256,11 +289,29 @@ struct bun_dialect {
       std::string_view v = ws.entries()[i].value;
       if (v.size() < 2 || v.find('$') == std::string_view::npos) continue;
       out.clear();
-      detail::bun_expand_into(v, lookup, out);
+      const std::size_t room = ctx.limits.total - std::min(ctx.limits.total, produced_);
+      const std::size_t budget = std::min(ctx.limits.value, room);
+      const auto& e = ws.entries()[i];
+      auto undefined = [&](std::string_view name) {
+        if (!ctx.strict) return;
+        error d(error_kind::env, "env.undefined_variable",
+                "$" + detail::cut_for_message(name) + " in the value of " + detail::cut_for_message(e.key) +
+                    " has no value (it expands to nothing)");
+        d.at(source_location{std::string(ctx.name), e.line, 0, {}});
+        d.hint("write ${" + detail::cut_for_message(name) + ":-} to mean an empty default, or \\$ for a literal $");
+        ctx.diagnostics->push_back(std::move(d));
+      };
+      if (!detail::bun_expand_into(v, lookup, out, 0, budget, undefined))
+        throw expansion_limit_error(ctx.name, e.line, e.key, budget < ctx.limits.value,
+                                    budget < ctx.limits.value ? ctx.limits.total : ctx.limits.value);
+      produced_ += out.size();
       ws.entries()[i].value = ws.keep(out);
     }
   }
-  static void finish(working_set&) {}
+  void finish(working_set&) {}
+
+ private:
+  std::size_t produced_ = 0;  // bytes expansion produced in this load, every file so far
 };
 
 /// Runs Bun's .env grammar over `text` alone (no expansion, no precedence), calling

@@ -198,10 +198,20 @@ inline std::string js_replace_first(const std::string& s, std::string_view pat, 
   return out;
 }
 
+/// What one dotenv_expand_value call may produce: every round's text counts against `room` (what is left of
+/// the load's total), the final text against `value_limit`; `over` says which was passed (nothing is then
+/// produced beyond the round that passed it).
+struct dotenv_budget {
+  std::size_t value_limit = static_cast<std::size_t>(-1);
+  std::size_t room = static_cast<std::size_t>(-1);
+  enum : std::uint8_t { none, value, total } over = none;
+};
+
 /// dotenv-expand 12's expansion of one value against `process` (taking priority) and the values expanded so far.
 inline std::string dotenv_expand_value(const std::string& value,
                                        const std::unordered_map<std::string, std::string>& process,
-                                       const std::unordered_map<std::string, std::string>& running) {
+                                       const std::unordered_map<std::string, std::string>& running,
+                                       dotenv_budget* budget = nullptr) {
   auto env_get = [&](const std::string& k) -> const std::string* {
     if (auto it = process.find(k); it != process.end()) return &it->second;
     if (auto it = running.find(k); it != running.end()) return &it->second;
@@ -209,11 +219,12 @@ inline std::string dotenv_expand_value(const std::string& value,
   };
   std::string text = value;
   // dotenv-expand can loop forever or grow without bound on crafted input (node then dies of OOM); we stop
-  // after 1000 rounds, a 1 MiB value or 16 MiB of remembered intermediate values.
+  // after 1000 rounds (silently: a loop that goes nowhere), and at the budget's limits (an error for the
+  // caller), or without a budget at a 1 MiB value or 16 MiB of remembered intermediate values.
   std::unordered_set<std::string> seen;
   std::size_t seen_bytes = 0;
   auto seen_has = [&](const std::string& s) { return seen.count(s) != 0; };
-  for (int iter = 0; iter < 1000 && text.size() < (1u << 20) && seen_bytes < (1u << 24); ++iter) {
+  for (int iter = 0; iter < 1000 && (budget || (text.size() < (1u << 20) && seen_bytes < (1u << 24))); ++iter) {
     // /(?<!\\)\${([^{}]+)}|(?<!\\)\$([A-Za-z_][A-Za-z0-9_]*)/
     std::size_t mpos = std::string::npos, mlen = 0;
     std::string expr;
@@ -261,6 +272,13 @@ inline std::string dotenv_expand_value(const std::string& value,
     } else {
       text = detail::js_replace_first(text, templ, rest);
     }
+    if (budget) {
+      if (text.size() > budget->value_limit || text.size() > budget->room) {
+        budget->over = text.size() > budget->value_limit ? dotenv_budget::value : dotenv_budget::total;
+        break;
+      }
+      budget->room -= text.size();
+    }
     if (auto it = running.find(key); it != running.end() && it->second == text) break;
   }
   return text;
@@ -275,10 +293,15 @@ namespace runtime { inline namespace v1 { namespace env {
 /// combined result with the process environment taking priority, as `dotenv-cli` does: single quotes do not
 /// protect from expansion in dotenv-expand either, but the grammar (first closing quote rule, no escapes but
 /// \n \r in double quotes) and the expansion (`${A:-d}`, `${A-d}`, `${A:+x}`, `${A+x}`, iterated) differ.
+/// What expansion produces, every round's text included, is bounded by the files' expansion_limits: finish()
+/// throws env.expansion_limit at the key's line.
 struct dotenv_dialect {
   static constexpr std::string_view name = "dotenv";
 
   void load_file(working_set& ws, std::string_view text, const file_context& ctx) {
+    names_.resize(std::max<std::size_t>(names_.size(), ctx.file_id));
+    if (ctx.file_id > 0) names_[ctx.file_id - 1] = std::string(ctx.name);
+    limits_ = ctx.limits;
     // dotenv reads as UTF-8 (a BOM becomes U+FEFF, which \s matches) and folds \r\n? to \n.
     std::string src;
     src.reserve(text.size());
@@ -326,6 +349,7 @@ struct dotenv_dialect {
   }
 
   /// Runs dotenv-expand over E (in JavaScript's property order) with the process taking priority.
+  /// \throws runtime::error env.expansion_limit (see expansion_limits).
   void finish(working_set& ws) {
     auto& es = ws.entries();
     std::unordered_map<std::string, std::string> process_env;  // process + raw file values (after config())
@@ -349,6 +373,7 @@ struct dotenv_dialect {
     });
     order.insert(order.end(), rest.begin(), rest.end());
     std::unordered_map<std::string, std::string> running;
+    std::size_t produced = 0;  // bytes expansion produced so far (every round), against limits_.total
     struct expanded { std::size_t combined; std::string value; bool process_value; };
     std::vector<expanded> results;
     for (auto i : order) {
@@ -361,7 +386,14 @@ struct dotenv_dialect {
         value = pit->second;
         process_value = true;
       } else {
-        value = detail::dotenv_expand_value(value, process_env, running);
+        detail::dotenv_budget budget{limits_.value, limits_.total - std::min(limits_.total, produced)};
+        value = detail::dotenv_expand_value(value, process_env, running, &budget);
+        if (budget.over != detail::dotenv_budget::none) {
+          const bool total = budget.over == detail::dotenv_budget::total;
+          throw expansion_limit_error(c.file > 0 && c.file <= names_.size() ? names_[c.file - 1] : std::string(),
+                                      c.line, c.key, total, total ? limits_.total : limits_.value);
+        }
+        produced = limits_.total - budget.room;
       }
       std::string resolved;
       for (std::size_t k = 0; k < value.size(); ++k) {
@@ -385,6 +417,8 @@ struct dotenv_dialect {
   /// E: every file key in order, the first file's value winning (dotenv's populate without override).
   std::vector<working_set::entry> combined_;
   std::unordered_set<std::string> combined_keys_;
+  std::vector<std::string> names_;  // file names by file_id - 1, for errors
+  expansion_limits limits_{};
 };
 
 }}}  // namespace runtime::v1::env

@@ -12,6 +12,7 @@
 #  include <utility>
 #  include <vector>
 #  include "runtime/detail/posix_io.hpp"
+#  include "runtime/detail/text.hpp"
 #  include "runtime/detail/utf8.hpp"
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
@@ -112,7 +113,10 @@ struct load_options {
   bool no_env_file = false;              ///< --no-env-file: no default files (explicit ones still load)
   bool default_files_enabled = true;     ///< false when bunfig says `[env] file = false` (or `env = false`)
   dialect_kind dialect = dialect_kind::bun;
-  bool strict = false;                   ///< also report malformed lines and unterminated quotes
+  /// Also report what Bun passes over in silence: malformed lines, unterminated quotes, `$NAME` with no value,
+  /// and a file named with --env-file that does not exist.
+  bool strict = false;
+  expansion_limits expansion{};          ///< what `${}` expansion may produce (see expansion_limits)
   std::optional<env::mode> mode_override;  ///< e.g. test for a test runner; otherwise from NODE_ENV/BUN_ENV
   /// Bulk storage of the loaded bytes (copied and expanded values, process variables): the returned environment
   /// and its copies keep using it, so it must outlive them (nullptr: new/delete).
@@ -124,8 +128,8 @@ struct loaded {
   environment env;                  ///< process variables + file variables, each with its origin
   std::vector<std::string> files;   ///< files actually read, in load order (highest priority first)
   /// Problems, each with kind env, a stable code and (where there is one) a file:line:col location:
-  /// unreadable files, directories and non-UTF-8 text always; malformed lines and unterminated quotes only
-  /// when load_options::strict.
+  /// unreadable files, directories and non-UTF-8 text always; malformed lines, unterminated quotes, undefined
+  /// variables (Bun dialect) and missing --env-file files (env.missing_file) only when load_options::strict.
   std::vector<error> diagnostics;
   env::mode mode = env::mode::development;
 };
@@ -134,29 +138,32 @@ static_assert(EnvDialect<bun_dialect> && EnvDialect<dotenv_dialect>);
 
 /// Reads the .env file at `path`: its text, nullopt when it does not exist (Bun ignores a missing file
 /// silently), or an error of kind env for the others: env.unreadable_file, env.is_directory, env.not_regular (a
-/// FIFO or device that was not `named`, i.e. given with --env-file), env.too_large (over 256 MiB).
+/// FIFO or device that was not `named`, i.e. given with --env-file), env.too_large (over 256 MiB). Messages
+/// echo a very long path cut in the middle (detail::cut_for_message).
 inline result<std::optional<std::string>> read_file(const std::string& path, bool named) {
   std::string text;
   int e = 0;
+  const std::string shown = detail::cut_for_message(path, detail::cut_at::middle);
   switch (env::read_text_file(path, text, named, env::env_file_limit, e)) {
     case env::read_status::ok: return std::optional<std::string>(std::move(text));
     case env::read_status::missing: return std::optional<std::string>();
     case env::read_status::unreadable:
-      return error(error_kind::env, "env.unreadable_file", "cannot read env file " + path + ": " + std::strerror(e));
+      return error(error_kind::env, "env.unreadable_file", "cannot read env file " + shown + ": " + std::strerror(e));
     case env::read_status::is_directory:
-      return error(error_kind::env, "env.is_directory", "env file " + path + " is a directory");
+      return error(error_kind::env, "env.is_directory", "env file " + shown + " is a directory");
     case env::read_status::not_regular:
       return error(error_kind::env, "env.not_regular",
-                   "env file " + path + " is not a regular file (name it with --env-file to read a pipe or device)");
+                   "env file " + shown + " is not a regular file (name it with --env-file to read a pipe or device)");
     case env::read_status::too_large:
-      return error(error_kind::env, "env.too_large", "env file " + path + " is larger than 256 MiB");
+      return error(error_kind::env, "env.too_large", "env file " + shown + " is larger than 256 MiB");
   }
-  return error(error_kind::env, "env.unreadable_file", "cannot read env file " + path);
+  return error(error_kind::env, "env.unreadable_file", "cannot read env file " + shown);
 }
 
 /// Loads the process environment plus the .env files `opts` selects, with dialect `D` (compile-time choice).
 /// Precedence: process > files, highest priority file first; explicit --env-file replaces the default files;
-/// each file is read at most once. Never throws for file contents; problems go to loaded::diagnostics.
+/// each file is read at most once. Problems with files go to loaded::diagnostics; the one error that stops the
+/// load is going over opts.expansion. \throws runtime::error env.expansion_limit (file:line of the key).
 template <EnvDialect D>
 loaded load_with(const environment& process, const load_options& opts) {
   loaded out;
@@ -174,14 +181,25 @@ loaded load_with(const environment& process, const load_options& opts) {
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
     seen.push_back(name);
     std::string path = (opts.cwd.empty() || (!name.empty() && name[0] == '/')) ? name : opts.cwd + "/" + name;
-    auto read = read_file(path, !opts.env_files.empty());
+    const bool named = !opts.env_files.empty();
+    // Diagnostics name the file as given, cut in the middle when very long; origins keep the whole name.
+    const std::string shown = detail::cut_for_message(name, detail::cut_at::middle);
+    auto read = read_file(path, named);
     if (!read) {
       error e = std::move(read).error();
-      e.at(source_location{name, 0, 0, {}});
+      e.at(source_location{shown, 0, 0, {}});
       out.diagnostics.push_back(std::move(e));
       continue;
     }
-    if (!*read) continue;  // missing
+    if (!*read) {  // missing: Bun says nothing, even for a file named with --env-file
+      if (named && opts.strict) {
+        error e(error_kind::env, "env.missing_file",
+                "env file " + detail::cut_for_message(path, detail::cut_at::middle) + " does not exist");
+        e.at(source_location{shown, 0, 0, {}});
+        out.diagnostics.push_back(std::move(e));
+      }
+      continue;
+    }
     std::string text = std::move(**read);
     out.files.push_back(name);
     read_names.push_back(name);
@@ -189,15 +207,16 @@ loaded load_with(const environment& process, const load_options& opts) {
       detail::forward_line_counter lc(text);
       std::uint32_t line = lc.line_of(bad);
       std::uint32_t col = lc.column_of(bad);
-      error e(error_kind::env, "env.invalid_utf8", "env file " + name + " is not valid UTF-8 (loaded as bytes)");
-      e.at(source_location{name, line, col, std::string(lc.line_text(bad))});
+      error e(error_kind::env, "env.invalid_utf8", "env file " + shown + " is not valid UTF-8 (loaded as bytes)");
+      e.at(source_location{shown, line, col, std::string(lc.line_text(bad))});
       out.diagnostics.push_back(std::move(e));
     }
     if (text.empty()) continue;
     ws.reserve(ws.entries().size() + text.size() / 32 + 16, ws.entries().size() + text.size() / 48 + 16);
     // The environment keeps the text: keys and unquoted values view it.
     std::string_view kept = ws.adopt_text(std::move(text));
-    file_context ctx{name, static_cast<std::uint32_t>(read_names.size()), opts.strict, &out.diagnostics};
+    file_context ctx{shown, static_cast<std::uint32_t>(read_names.size()), opts.strict, &out.diagnostics,
+                     opts.expansion};
     dialect.load_file(ws, kept, ctx);
   }
   dialect.finish(ws);
@@ -212,13 +231,14 @@ inline loaded load(const environment& process, const load_options& opts) {
 }
 
 /// Parses and expands one .env text on top of `base` (as if it were the only file, named `name`): the unit
-/// tests' and the fuzzer's entry point.
+/// tests' and the fuzzer's entry point. \throws runtime::error env.expansion_limit, as load_with.
 template <EnvDialect D = bun_dialect>
-loaded load_text(const environment& base, std::string_view text, std::string_view name = ".env", bool strict = false) {
+loaded load_text(const environment& base, std::string_view text, std::string_view name = ".env", bool strict = false,
+                 expansion_limits limits = {}) {
   loaded out;
   working_set ws;
   for (const auto& [k, v] : base) ws.put(k, v, 0, 0);
-  file_context ctx{name, 1, strict, &out.diagnostics};
+  file_context ctx{name, 1, strict, &out.diagnostics, limits};
   D dialect{};
   dialect.load_file(ws, ws.adopt_text(std::string(text)), ctx);
   dialect.finish(ws);

@@ -10,6 +10,7 @@
 #  include <string>
 #  include <string_view>
 #  include <vector>
+#  include "runtime/detail/text.hpp"
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
 #  include "runtime/error.hpp"
@@ -196,13 +197,39 @@ class working_set {
   }
 };
 
+/// The bounds on what `$VAR` / `${VAR}` expansion may produce, in both dialects: a small file must not be able
+/// to take the machine down (ten `${A}` per line, nine lines, is 10^9 bytes). `value`: the most bytes one
+/// expanded value may have (1 MiB; Linux refuses to pass a single variable over 128 KiB to a child anyway).
+/// `total`: the most bytes expansion may produce in one load, over every value and file (16 MiB; dotenv-expand
+/// counts the text of every round it rewrites, as it builds each). A value that does not expand (no `$`) counts
+/// towards neither. Going over is the error env.expansion_limit, naming the file and line of the key.
+struct expansion_limits {
+  std::size_t value = std::size_t{1} << 20;
+  std::size_t total = std::size_t{16} << 20;
+};
+
 /// What a dialect is told about the one file it loads.
 struct file_context {
-  std::string_view name;            ///< the file as named, for origins and diagnostics
+  std::string_view name;            ///< the file as named (shortened when very long), for diagnostics
   std::uint32_t file_id;            ///< 1-based id for working_set entries
   bool strict;                      ///< also report malformed lines and unterminated quotes
   std::vector<error>* diagnostics;  ///< where problems go (each with kind env, a code and a location)
+  expansion_limits limits{};        ///< what expansion may produce (the dialect keeps the running total)
 };
+
+/// The error of going over an expansion limit: kind env, code env.expansion_limit, at `file`:`line`.
+inline error expansion_limit_error(std::string_view file, std::uint32_t line, std::string_view key, bool total,
+                                   std::size_t limit) {
+  std::string m = "expanding ";
+  m += detail::cut_for_message(key);
+  m += total ? " goes over the limit of " : " would make a value longer than the limit of ";
+  m += std::to_string(limit);
+  m += total ? " bytes that ${} expansion may produce in all" : " bytes";
+  error e(error_kind::env, "env.expansion_limit", std::move(m));
+  e.at(source_location{std::string(file), line, 0, {}});
+  e.hint("an expansion such as ${A}${A} doubles the text each line; write the value out, or expand less");
+  return e;
+}
 
 /// A .env dialect: a grammar + expansion policy applied to one file at a time, highest priority file first,
 /// never overriding keys that existed before the file (process or higher-priority files). The loader makes one
