@@ -129,6 +129,19 @@ TEST_CASE("runtime::flags::env_flag") {
   CHECK_FALSE(fl::env_flag(e, "BUN_FEATURE_FLAG_", "D"));
 }
 
+TEST_CASE("runtime::flags::split_feature_list") {
+  using v = std::vector<std::string>;
+  CHECK(fl::split_feature_list("a=b,c") == v{"a=b,c"});  // a value may hold a comma (issue 18)
+  CHECK(fl::split_feature_list("a=1,b=2") == v{"a=1", "b=2"});
+  CHECK(fl::split_feature_list("a,b") == v{"a", "b"});
+  CHECK(fl::split_feature_list("a,b=x,y,c=z") == v{"a", "b=x,y", "c=z"});
+  CHECK(fl::split_feature_list("a=x\\,c=y") == v{"a=x,c=y"});  // \, never separates
+  CHECK(fl::split_feature_list("a=x\\\\,c=y") == v{"a=x\\", "c=y"});
+  CHECK(fl::split_feature_list("p=C:\\dir") == v{"p=C:\\dir"});  // another backslash stays
+  CHECK(fl::split_feature_list(",,a,,") == v{"a"});
+  CHECK(fl::split_feature_list("").empty());
+}
+
 TEST_CASE("runtime::flags::resolve") {
   SUBCASE("defaults") {
     auto f = fl::resolve(table, runtime::environment{});
@@ -460,6 +473,30 @@ TEST_CASE("runtime::flags::parse_bunfig deep keys and one-line messages") {
     CHECK(err("[install" + parts + "]\n").find("more than 256 dotted parts") != std::string::npos);
     CHECK(err("\n\ninstall" + parts + " = 1\n").rfind("b.toml:3:", 0) == 0);
     CHECK(err("x = { install" + parts + " = 1 }\n").find("more than 256 dotted parts") != std::string::npos);
+  }
+  SUBCASE("total nesting is bounded: header parts + key parts + inline tables (issue 18: SIGSEGV in ~table)") {
+    // The 132 KB file: a 256-part header, a 256-part key, 255 nested inline tables each with a 256-part key.
+    std::string key = "a";
+    for (int i = 1; i < 256; ++i) key += ".a";
+    std::string text = "[" + key + "]\n" + key + " = ";
+    for (int i = 0; i < 255; ++i) text += "{" + key + " = ";
+    text += "1";
+    for (int i = 0; i < 255; ++i) text += "}";
+    text += "\n";
+    CHECK(text.size() > 130000);
+    const std::string m = err(text);
+    CHECK(m.rfind("b.toml:2:", 0) == 0);
+    CHECK(m.find("nested more than 512 levels deep in all") != std::string::npos);
+    // Reasonable nesting passes, and empty inline tables and arrays close what they open.
+    const std::string ok = "[install.scopes.c]\nx = {}\ny = [ {}, { z = [[1], [2]] } ]\nw.v = { u = { t = 1 } }\n";
+    CHECK(err(ok) == "no error");
+    std::string wide = "[" + key + "]\n";  // 256 parts, then sibling keys of 256 parts: 512 deep, not more
+    for (int i = 0; i < 50; ++i) wide += key + std::to_string(i) + " = 1\n";
+    CHECK(err(wide).find("nested more than") == std::string::npos);
+    // 300 inline tables of one-part keys: depth 301.
+    std::string inl = "x = ";
+    for (int i = 0; i < 600; ++i) inl += "{ y = ";
+    CHECK(err(inl).find("nested more than 512 levels deep") != std::string::npos);
   }
   SUBCASE("dots in values do not count") {
     std::string floats = "x = [";

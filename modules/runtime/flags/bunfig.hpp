@@ -291,9 +291,11 @@ inline void parse_into(bunfig& out, std::string_view text, const std::string& pa
     throw error(error_kind::config, "config.parse",
                 "invalid TOML: non-ASCII character outside a string (" + describe_code_point(text.substr(bad)) + ")")
         .at(location_at(text, path, bad));
-  if (std::size_t deep = find_too_deep_key(text); deep != std::string_view::npos)
-    throw error(error_kind::config, "config.parse", "invalid TOML: a key or table name of more than 256 dotted parts")
-        .at(location_at(text, path, deep));
+  if (const too_deep deep = find_too_deep(text); deep.at != std::string_view::npos)
+    throw error(error_kind::config, "config.parse",
+                deep.total ? "invalid TOML: tables and keys nested more than 512 levels deep in all"
+                           : "invalid TOML: a key or table name of more than 256 dotted parts")
+        .at(location_at(text, path, deep.at));
   toml::table root;
   try {
     root = toml::parse(text, path);

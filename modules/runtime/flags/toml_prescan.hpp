@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 // runtime.flags / toml_prescan: text scans run over a bunfig before toml++ 3.3 parses it, rejecting with a
-// source location the inputs that parser mishandles (non-ASCII it would misclassify, keys deep enough to
-// overflow its stack).
+// source location the inputs that parser mishandles (non-ASCII it would misclassify, keys and tables nested
+// deep enough to overflow its stack).
 #ifndef RUNTIME_MODULE
 #  include <cstdint>
 #  include <string>
 #  include <string_view>
 #  include <vector>
+#  include "runtime/detail/text.hpp"
 #  include "runtime/detail/utf8.hpp"
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
@@ -130,20 +131,40 @@ inline std::size_t find_unsafe_non_ascii(std::string_view t) {
   return std::string_view::npos;
 }
 
-/// toml++ 3.3 recurses once per part of a dotted key or table header, outside its 256-level nesting limit:
-/// a key of ~100k parts (a 400 KB line) overflows the stack. Returns the offset of the dot that gives a key
-/// more than `max_parts` parts, or npos. Follows strings, comments, arrays and inline tables, so dots in
-/// values (floats, strings) do not count.
-inline std::size_t find_too_deep_key(std::string_view t, std::size_t max_parts = 256) {
+/// What find_too_deep found: the offset (npos for nothing) and whether it was the total depth.
+struct too_deep {
+  std::size_t at = std::string_view::npos;
+  bool total = false;
+};
+
+/// The pre-scan of nesting. toml++ 3.3 bounds each dotted key (by parts) and each run of inline tables and
+/// arrays (256 levels), but not their sum: a 256-part `[a.a...]` header, a 256-part key under it and 255 nested
+/// inline tables each with a 256-part key is a 132 KB file 66,000 tables deep, and toml::table's destructor
+/// recursion overflows the stack (at 8 MiB under ASan). Returns the first offset where a key gets more than
+/// `max_parts` parts, or where the total depth -- the header's parts (plus one for `[[...]]`), then for each
+/// key its parts and for each inline table or array one level -- passes `max_depth`. Follows strings and
+/// comments, so dots and brackets inside them do not count.
+inline too_deep find_too_deep(std::string_view t, std::size_t max_parts = 256, std::size_t max_depth = 512) {
   const std::size_t n = t.size();
-  std::vector<char> nest;  // open '{' and '[' of the current value
-  bool key = true;         // in key position: at a line's start (outside arrays), or after '{' or ',' in a table
+  struct level {
+    char open;                // '{' or '['
+    std::size_t depth;        // the enclosing table's depth, restored at the close
+    std::size_t value_depth;  // the depth values had where it opened
+  };
+  std::vector<level> nest;       // open '{' and '[' of the current value
+  bool key = true;               // in key position: at a line's start (outside arrays), or after '{' or ',' in a table
+  bool line_start = true;        // nothing but blanks yet on this line (outside values)
+  bool header = false, array_of_tables = false;  // in a `[...]` / `[[...]]` header
   std::size_t parts = 1;
+  std::size_t header_depth = 0;  // the depth the current header's keys live at
+  std::size_t depth = 0;         // the depth of the table the current key belongs to
+  std::size_t value_depth = 0;   // the depth a value starting here has
   for (std::size_t p = 0; p < n;) {
     char c = t[p];
     if (c == '#') {
       while (p < n && t[p] != '\n') ++p;
     } else if (c == '"' || c == '\'') {
+      line_start = false;
       bool multi = p + 2 < n && t[p + 1] == c && t[p + 2] == c;
       p += multi ? 3 : 1;
       while (p < n) {
@@ -156,24 +177,62 @@ inline std::size_t find_too_deep_key(std::string_view t, std::size_t max_parts =
         ++p;
       }
     } else if (c == '\n') {
-      if (nest.empty()) key = true, parts = 1;
+      if (nest.empty()) key = true, parts = 1, line_start = true, header = false, depth = header_depth;
       ++p;
     } else if (key) {
-      if (c == '=' || c == ']') key = false, parts = 1;
-      else if (c == '.' && ++parts > max_parts) return p;
+      if (line_start && c == '[' && nest.empty()) {
+        header = true;
+        array_of_tables = p + 1 < n && t[p + 1] == '[';
+        p += array_of_tables ? 2 : 1;
+        line_start = false;
+        continue;
+      }
+      if (c != ' ' && c != '\t' && c != '\r') line_start = false;
+      if (c == '}' && !nest.empty() && nest.back().open == '{') {  // `{}`, or a trailing comma
+        depth = nest.back().depth, value_depth = nest.back().value_depth;
+        nest.pop_back();
+        key = false, parts = 1;
+      } else if (c == ']' && header) {
+        header_depth = parts + (array_of_tables ? 1 : 0);
+        if (header_depth > max_depth) return {p, true};
+        depth = header_depth;
+        header = false, key = false, parts = 1;
+      } else if (c == '=' || c == ']') {
+        value_depth = depth + parts;
+        if (value_depth > max_depth) return {p, true};
+        key = false, parts = 1;
+      } else if (c == '.' && ++parts > max_parts) {
+        return {p, false};
+      }
       ++p;
     } else {
-      if (c == '{') nest.push_back('{'), key = true;
-      else if (c == '[') nest.push_back('[');
-      else if ((c == '}' || c == ']') && !nest.empty()) nest.pop_back();
-      else if (c == ',' && !nest.empty() && nest.back() == '{') key = true;
+      if (c == '{' || c == '[') {
+        nest.push_back(level{c, depth, value_depth});
+        if (c == '{') depth = value_depth + 1, key = true, parts = 1;
+        else value_depth = value_depth + 1;
+        if ((c == '{' ? depth : value_depth) > max_depth) return {p, true};
+      } else if ((c == '}' || c == ']') && !nest.empty()) {
+        depth = nest.back().depth, value_depth = nest.back().value_depth;
+        nest.pop_back();
+      } else if (c == ',' && !nest.empty() && nest.back().open == '{') {
+        key = true, parts = 1;
+      }
       ++p;
     }
   }
-  return std::string_view::npos;
+  return {};
 }
 
-/// Where byte `at` of `text` is, for a finding of the pre-scans (columns count UTF-8 sequences as one).
+/// toml++ 3.3 recurses once per part of a dotted key or table header, outside its 256-level nesting limit:
+/// a key of ~100k parts (a 400 KB line) overflows the stack. Returns the offset of the dot that gives a key
+/// more than `max_parts` parts, or npos. Follows strings, comments, arrays and inline tables, so dots in
+/// values (floats, strings) do not count.
+inline std::size_t find_too_deep_key(std::string_view t, std::size_t max_parts = 256) {
+  return find_too_deep(t, max_parts, static_cast<std::size_t>(-1)).at;
+}
+
+/// Where byte `at` of `text` is, for a finding of the pre-scans (columns count UTF-8 sequences as one); the
+/// line's text only when it is short enough to show.
 inline source_location location_at(std::string_view text, const std::string& path, std::size_t at) {
   source_location l;
   l.file = path;
@@ -184,6 +243,8 @@ inline source_location location_at(std::string_view text, const std::string& pat
   l.column = 1;
   for (std::size_t i = start; i < at; ++i) l.column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
   l.line_text = line_of(text, l.line);
+  // A line too long to show (a 130 KB line of nested tables) is located by line and column alone.
+  if (l.line_text.size() > 2 * runtime::detail::message_echo_limit) l.line_text.clear();
   return l;
 }
 
