@@ -419,6 +419,92 @@ TEST_CASE("runtime::env::dotenv_dialect") {
   CHECK_THROWS_AS(env::parse_dialect("yaml"), runtime::error);
 }
 
+TEST_CASE("runtime::env expansion limits (issue 18)") {
+  auto limit_error = [](auto&& load) -> std::optional<runtime::error> {
+    try {
+      load();
+    } catch (const runtime::error& e) {
+      return e;
+    }
+    return std::nullopt;
+  };
+  SUBCASE("Bun dialect: ten ${A} a line is 10^n bytes; it stops at the per-value limit, at the key's line") {
+    std::string text = "A=0123456789\n";
+    for (int i = 1; i <= 9; ++i) {
+      text += "L" + std::to_string(i) + "=";
+      for (int k = 0; k < 10; ++k) text += i == 1 ? "${A}" : "${L" + std::to_string(i - 1) + "}";
+      text += "\n";
+    }
+    CHECK(text.size() == 489);
+    auto e = limit_error([&] { (void)env::load_text<env::bun_dialect>(environment{}, text, "bomb.env"); });
+    REQUIRE(e);
+    CHECK(e->code() == "env.expansion_limit");
+    CHECK(e->message() == "expanding L6 would make a value longer than the limit of 1048576 bytes");
+    REQUIRE(e->location());
+    CHECK(e->location()->file == "bomb.env");
+    CHECK(e->location()->line == 7);
+    CHECK(runtime::exit_status_of(*e) == 1);
+  }
+  SUBCASE("Bun dialect: the total counts every value and every file") {
+    std::string text = "A=" + std::string(1000, 'x') + "\n";
+    for (int i = 0; i < 30; ++i) text += "K" + std::to_string(i) + "=${A}\n";
+    const env::expansion_limits small{.value = 4096, .total = 10000};
+    auto e = limit_error([&] { (void)env::load_text<env::bun_dialect>(environment{}, text, ".env", false, small); });
+    REQUIRE(e);
+    CHECK(e->message().find("expanding K10 goes over the limit of 10000 bytes") == 0);
+    CHECK(e->location()->line == 12);
+    // Within the limits, nothing changes.
+    auto ok = env::load_text<env::bun_dialect>(environment{}, text, ".env", false, {.value = 4096, .total = 40000});
+    CHECK(ok.env.get("K29")->size() == 1000);
+    // A value without `$` does not count, however long.
+    const std::string big = "B=" + std::string(2 << 20, 'y') + "\n";
+    CHECK(env::load_text<env::bun_dialect>(environment{}, big).env.get("B")->size() == std::size_t{2} << 20);
+  }
+  SUBCASE("dotenv dialect: a self-reference re-expanded by 1,300 keys stops at the total") {
+    std::string text = "S=" + std::string(100, '7') + "$S\n";
+    for (int i = 0; i < 1300; ++i) text += "K" + std::to_string(i) + "=$S-\n";
+    auto e = limit_error([&] { (void)env::load_text<env::dotenv_dialect>(environment{}, text, "d.env"); });
+    REQUIRE(e);
+    CHECK(e->code() == "env.expansion_limit");
+    CHECK(e->message() == "expanding K0 goes over the limit of 16777216 bytes that ${} expansion may produce in all");
+    CHECK(e->location()->file == "d.env");
+    CHECK(e->location()->line == 2);
+    // dotenv's ordinary expansion is unchanged.
+    auto ok = env::load_text<env::dotenv_dialect>(environment{}, "A=x\nB=${A}y\nC=${B:-no}\n");
+    CHECK(ok.env.get("C") == std::string_view("xy"));
+  }
+  SUBCASE("strict: $NAME with no value, which Bun expands to nothing in silence") {
+    auto quiet = env::load_text<env::bun_dialect>(environment{}, "A=x\nB=$A-$NOPE-${HOME:-h}\n");
+    CHECK(quiet.diagnostics.empty());
+    CHECK(quiet.env.get("B") == std::string_view("x--h"));
+    auto strict = env::load_text<env::bun_dialect>(environment{}, "A=x\nB=$A-$NOPE-${HOME:-h}\n", ".env", true);
+    REQUIRE(strict.diagnostics.size() == 1);
+    CHECK(strict.diagnostics[0].code() == "env.undefined_variable");
+    CHECK(strict.diagnostics[0].message() == "$NOPE in the value of B has no value (it expands to nothing)");
+    CHECK(strict.diagnostics[0].location()->line == 2);
+  }
+}
+
+TEST_CASE("runtime::env::load: --strict and a missing --env-file; long names cut") {
+  temp_dir d;
+  env::load_options o;
+  o.cwd = d.path;
+  o.env_files = {"missing.env"};
+  CHECK(env::load(environment{}, o).diagnostics.empty());  // Bun is silent
+  o.strict = true;
+  auto r = env::load(environment{}, o);
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics[0].code() == "env.missing_file");
+  CHECK(r.diagnostics[0].location()->file == "missing.env");
+  o.strict = false;
+  o.env_files = {"/" + std::string(5000, 'a') + "/x.env"};  // ENAMETOOLONG: unreadable, a warning
+  r = env::load(environment{}, o);
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics[0].message().size() < 300);
+  CHECK(r.diagnostics[0].location()->file.size() <= 203);
+  CHECK(r.diagnostics[0].message().find("...") != std::string::npos);
+}
+
 TEST_CASE("runtime::env::to_json") {
   auto e = environment::from_pairs({{"B", "q\"\\\n\t\x01"}, {"A", "caf\xC3\xA9"}, {"C", "bad\xFF"}});
   CHECK(env::to_json(e) == "{\"A\":\"caf\xC3\xA9\",\"B\":\"q\\\"\\\\\\n\\t\\u0001\",\"C\":\"bad\xEF\xBF\xBD\"}");
@@ -434,6 +520,13 @@ TEST_CASE("runtime::env::to_json") {
     CHECK(j("\xED\xA0\x80") == "{\"A\":\"" + r + r + r + "\"}");             // surrogate: each byte
     CHECK(j("\xF4\x90\x80\x80") == "{\"A\":\"" + r + r + r + r + "\"}");     // above U+10FFFF
     CHECK(j("\xF0\x9F\x98\x80") == "{\"A\":\"\xF0\x9F\x98\x80\"}");
+  }
+  SUBCASE("redact_secrets: secret values as \"<redacted>\", as human output shows them") {
+    auto e = environment::from_pairs({{"API_TOKEN", "hunter2"}, {"PLAIN", "v"}});
+    std::string out;
+    env::write_json(e, [&out](std::string_view p) { out += p; }, 64, true);
+    CHECK(out == "{\"API_TOKEN\":\"<redacted>\",\"PLAIN\":\"v\"}");
+    CHECK(env::to_json(e) == "{\"API_TOKEN\":\"hunter2\",\"PLAIN\":\"v\"}");
   }
   SUBCASE("a key that is not UTF-8 is left out, as JSON.stringify(process.env) leaves it out in Bun") {
     CHECK(env::to_json(environment::from_pairs({{"a\xFF" "b", "1"}, {"\xC3\xA9", "2"}})) == "{\"\xC3\xA9\":\"2\"}");
@@ -468,14 +561,28 @@ TEST_CASE("runtime::env::to_json") {
 
 TEST_CASE("runtime::env::platform") {
   namespace pf = env::platform;
-  CHECK(pf::ci_vendors().size() >= 40);
+  CHECK(pf::ci_vendors().size() == 55);  // ci-info 4.5.0 (tests/env/gen_ci_vendors.py; env-rt checks each)
+  CHECK(pf::ci_info_version == "4.5.0");
   auto gh = pf::detect_ci(environment::from_pairs({{"GITHUB_ACTIONS", "true"}, {"GITHUB_EVENT_NAME", "pull_request"}}));
   CHECK(gh.is_ci);
   CHECK(gh.vendor == std::optional<std::string>("GitHub Actions"));
-  CHECK(gh.is_pr);
+  CHECK(gh.is_pr == std::optional<bool>(true));
   auto travis = pf::detect_ci(environment::from_pairs({{"TRAVIS", "1"}, {"TRAVIS_PULL_REQUEST", "false"}}));
   CHECK(travis.vendor == std::optional<std::string>("Travis CI"));
-  CHECK_FALSE(travis.is_pr);
+  CHECK(travis.is_pr == std::optional<bool>(false));
+  // The rule kinds the old table could not say: `includes` (Heroku), a vendor without PR detection (null),
+  // an empty value (not set, as JavaScript's !!env[X]), and the last matching vendor winning.
+  auto heroku = pf::detect_ci(environment::from_pairs({{"NODE", "/app/.heroku/node/bin/node"}}));
+  CHECK(heroku.vendor == std::optional<std::string>("Heroku"));
+  CHECK_FALSE(heroku.is_pr.has_value());
+  CHECK_FALSE(pf::detect_ci(environment::from_pairs({{"NODE", "/usr/bin/node"}})).vendor);
+  CHECK_FALSE(pf::detect_ci(environment::from_pairs({{"GITHUB_ACTIONS", ""}})).vendor);
+  auto two = pf::detect_ci(environment::from_pairs({{"APPVEYOR", "1"}, {"XCS", "1"}}));
+  CHECK(two.vendor == std::optional<std::string>("Xcode Server"));
+  auto codebuild = pf::detect_ci(environment::from_pairs(
+      {{"CODEBUILD_BUILD_ARN", "arn"}, {"CODEBUILD_WEBHOOK_EVENT", "PULL_REQUEST_REOPENED"}}));
+  CHECK(codebuild.is_pr == std::optional<bool>(true));
+  CHECK_FALSE(pf::detect_ci(environment{}).is_pr.has_value());
   auto jenkins = pf::detect_ci(environment::from_pairs({{"JENKINS_URL", "x"}}));
   CHECK_FALSE(jenkins.vendor);  // needs BUILD_ID too
   auto generic = pf::detect_ci(environment::from_pairs({{"CI", "1"}}));
