@@ -13,8 +13,10 @@
 // handling; dispatch; graceful shutdown; exit code. A failure in a stage prints that stage's error display
 // and returns its exit code (2 usage, 1 other errors).
 #ifndef RUNTIME_MODULE
+#  include <fcntl.h>
 #  include <unistd.h>
 #  include <cerrno>
+#  include <cstdio>
 #  include <concepts>
 #  include <cstring>
 #  include <exception>
@@ -131,10 +133,69 @@ class app {
   /// Runs the startup sequence, then `handler(context)` for the selected command; returns the exit code.
   /// Help, version, revision, `help <command>`, reserved words and usage errors are answered here.
   /// Options the sequence understands when the table declares them: globals `cwd`, `env-file`, `no-env-file`,
-  /// `config`, `feature` (name=value, comma lists), `verbose-error-trace`; per command `dialect`, `strict`.
+  /// `config`, `feature` (name=value, see flags::split_feature_list), `verbose-error-trace`; per command `dialect`, `strict`.
+  ///
+  /// Whatever a stage throws ends the program with one line on stderr and exit 1: `error: out of memory` for
+  /// std::bad_alloc (a 256 MiB `--env-file /dev/zero` under `ulimit -v`), `error: <what()>` for another
+  /// exception; the crash report is for crashes. Output is checked once at the end, as coreutils do: when a
+  /// write to stdout failed (`> /dev/full`, `>&-`) the program prints `error: write error: <reason>` and exits 1
+  /// (EPIPE excepted: a reader that went away is no error to report).
   template <class Handler>
     requires std::is_invocable_r_v<int, Handler&, const context&>
   static int main(int argc, char** argv, Handler&& handler) {
+    reserve_standard_fds();
+    int code;
+    try {
+      code = stages(argc, argv, handler);
+    } catch (...) {
+      code = report_current_exception();
+    }
+    return check_output(code);
+  }
+
+ private:
+  /// A closed fd 0, 1 or 2 is opened on /dev/null read-only: the first file the program opens would otherwise
+  /// become its stdout, and a write to it still fails (EBADF) as it did on the closed descriptor.
+  static void reserve_standard_fds() noexcept {
+    for (int fd = 0; fd <= 2; ++fd) {
+      if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+      const int got = ::open("/dev/null", O_RDONLY);
+      if (got >= 0 && got != fd) ::close(got);  // fd was not the lowest free one; nothing to protect
+    }
+  }
+
+  /// The one line for an exception that reached main (call inside a catch). Never throws.
+  static int report_current_exception() noexcept {
+    try {
+      throw;
+    } catch (const std::bad_alloc&) {
+      // Written from fixed pieces: building a message could fail the same way.
+      detail::write_all(2, "error: out of memory\n");
+    } catch (const std::exception& e) {
+      // A library's exception escaping is a failure to report, not a reason to terminate. One line, control
+      // characters as spaces, without allocating.
+      detail::write_all(2, "error: ");
+      detail::write_escaped(2, e.what(), detail::escape::spaces);
+      detail::write_all(2, "\n");
+    } catch (...) {
+      detail::write_all(2, "error: unknown exception\n");
+    }
+    return static_cast<int>(exit_code::failure);
+  }
+
+  /// `code`, or 1 with `error: write error: ...` when writing stdout failed (not for EPIPE).
+  static int check_output(int code) noexcept {
+    int err = detail::stdout_write_error();
+    if (std::fflush(stdout) != 0 && err == 0) err = errno;  // anything written through stdio
+    if (err == 0 || err == EPIPE) return code;
+    detail::write_all(2, "error: write error: ");
+    detail::write_all(2, std::strerror(err));
+    detail::write_all(2, "\n");
+    return code == 0 ? static_cast<int>(exit_code::failure) : code;
+  }
+
+  template <class Handler>
+  static int stages(int argc, char** argv, Handler& handler) {
     // `prog --version` alone needs nothing else: keep it as cheap as starting the process.
     if (argc == 2) {
       std::string_view a = argv[1];
@@ -249,7 +310,8 @@ class app {
       log::span s(log::level::debug, "runtime.app", "stage feature flags");
       try {
         std::vector<flags::cli_override> overrides;
-        for (auto v : r.values("feature")) overrides.push_back(flags::cli_override::parse(v));
+        for (auto v : r.values("feature"))
+          for (const auto& item : flags::split_feature_list(v)) overrides.push_back(flags::cli_override::parse(item));
         features = flags::resolve(Flags, loaded.env, config, overrides);
       } catch (const error& e) {
         detail::write_all(2, render(detail::with_short_arguments(e), show));
@@ -304,20 +366,8 @@ class app {
       } catch (const error& e) {
         detail::write_all(2, render(e, show));
         code = exit_status_of(e);
-      } catch (const std::bad_alloc&) {
-        // Written from fixed pieces: building a message could fail the same way.
-        detail::write_all(2, "error: out of memory\n");
-        code = static_cast<int>(exit_code::failure);
-      } catch (const std::exception& e) {
-        // A library's exception escaping a handler is a failure to report, not a reason to terminate.
-        // One line, control characters as spaces, without allocating.
-        detail::write_all(2, "error: ");
-        detail::write_escaped(2, e.what(), detail::escape::spaces);
-        detail::write_all(2, "\n");
-        code = static_cast<int>(exit_code::failure);
       } catch (...) {
-        detail::write_all(2, "error: unknown exception\n");
-        code = static_cast<int>(exit_code::failure);
+        code = report_current_exception();  // shutdown still runs below
       }
     }
 
@@ -334,7 +384,6 @@ class app {
     return code;
   }
 
- private:
   // Help, version, `help <command>` and reserved words: answered before anything is loaded. \returns the exit
   // code, or -1 when the command goes on to the handler.
   static int answer_builtin(const cli::parsed<command_id>& r, const environment& process) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -22,17 +23,35 @@ namespace runtime { inline namespace v1 { namespace detail {
 
 // ---- writing ---------------------------------------------------------------------------------------------
 
+/// The first errno a write_all to standard output (fd 1) failed with (EIO for a write of nothing), 0 while none
+/// has: output is written through write_all everywhere, so a program checks once at exit instead of after each
+/// write (runtime::app reports it as `error: write error: ...`, as coreutils do). async-signal-safe.
+inline std::atomic<int>& stdout_write_error_slot() noexcept {
+  static_assert(std::atomic<int>::is_always_lock_free);
+  static std::atomic<int> first{0};  // constant-initialised: no guard
+  return first;
+}
+
+/// stdout_write_error_slot()'s value. async-signal-safe.
+inline int stdout_write_error() noexcept { return stdout_write_error_slot().load(std::memory_order_relaxed); }
+
 /// Writes all `n` bytes at `p` to `fd`, retrying after EINTR and short writes. Returns false when write(2)
-/// fails (errno says why, left as write set it) or writes nothing. async-signal-safe (no allocation, no lock).
+/// fails (errno says why, left as write set it) or writes nothing; a failure on fd 1 is also remembered in
+/// stdout_write_error(). async-signal-safe (no allocation, no lock).
 inline bool write_all(int fd, const void* p, std::size_t n) noexcept {
   const char* c = static_cast<const char*>(p);
+  auto failed = [fd](int err) noexcept {
+    int none = 0;
+    if (fd == 1) stdout_write_error_slot().compare_exchange_strong(none, err, std::memory_order_relaxed);
+    return false;
+  };
   while (n > 0) {
     const ssize_t w = ::write(fd, c, n);
     if (w < 0) {
       if (errno == EINTR) continue;
-      return false;
+      return failed(errno);
     }
-    if (w == 0) return false;
+    if (w == 0) return failed(EIO);
     c += w;
     n -= static_cast<std::size_t>(w);
   }
