@@ -112,8 +112,9 @@ TEST_CASE("runtime::detail::text") {
 
   SUBCASE("escape policies") {
     const std::string s = "a\nb\rc\td\x1b[31m\x7f\x01 \xc3\xa9 \xc2\x9b\\";
-    CHECK(d::escaped(s, d::escape::log_line) == "a\\nb\\rc\\td\\x1b[31m\\x7f\\x01 \xc3\xa9 \xc2\x9b\\");
-    CHECK(d::escaped(s, d::escape::one_line) == d::escaped(s, d::escape::log_line));
+    // Log lines also escape backslashes and C1 controls, so a logged value cannot forge a line or an escape.
+    CHECK(d::escaped(s, d::escape::log_line) == "a\\nb\\rc\\td\\x1b[31m\\x7f\\x01 \xc3\xa9 \\xc2\\x9b\\\\");
+    CHECK(d::escaped(s, d::escape::one_line) == "a\\nb\\rc\\td\\x1b[31m\\x7f\\x01 \xc3\xa9 \xc2\x9b\\");
     CHECK(d::escaped(s, d::escape::report) == "a\nb\\x0dc\td\\x1b[31m\\x7f\\x01 \xc3\xa9 \xc2\x9b\\");
     CHECK(d::escaped(s, d::escape::spaces) == "a b c d [31m   \xc3\xa9 \xc2\x9b\\");
     CHECK(d::escaped(s, d::escape::spaces_keep_tab) == "a b c\td [31m   \xc3\xa9 \xc2\x9b\\");
@@ -125,6 +126,8 @@ TEST_CASE("runtime::detail::text") {
     CHECK(d::escaped("x\xc2\x85y\xc2\xa0z\xc2", c1_spaces) == "x y\xc2\xa0z\xc2");  // NBSP and a cut C2 stay
     // A NUL is a control character like any other; text without controls comes back unchanged.
     CHECK(d::escaped("a\0b"s, d::escape::log_line) == "a\\x00b");
+    // A value that spells an escape stays distinguishable from the escape itself.
+    CHECK(d::escaped("a\\nINFO", d::escape::log_line) != d::escaped("a\nINFO", d::escape::log_line));
     CHECK(d::escaped("plain \xe2\x9c\x93 text", d::escape::log_line) == "plain \xe2\x9c\x93 text");
     CHECK(d::escaped("", d::escape::log_line).empty());
     std::string out = "x=";

@@ -158,6 +158,12 @@ TEST_CASE("runtime::log::write") {
     REQUIRE(cap.lines.size() == 1);
     CHECK(cap.lines[0] == "INFO  app\\n: user bob\\nINFO  admin logged in\\r\\t\\x1b[31m\\x7f\\x01 \xc3\xa9 \xe2\x9c\x93\n");
   }
+  SUBCASE("text lines escape backslashes and C1 controls: a value cannot spell a forged line or a CSI") {
+    logging::configure(make("info", logging::format::text, cap));
+    logging::info("user {}", std::string("bob\\nINFO  admin logged in \xc2\x9b""31m \xc2\xa0"));
+    REQUIRE(cap.lines.size() == 1);
+    CHECK(cap.lines[0] == "INFO  user bob\\\\nINFO  admin logged in \\xc2\\x9b""31m \xc2\xa0\n");
+  }
   SUBCASE("json lines are one valid object each") {
     logging::configure(make("trace", logging::format::json, cap));
     logging::target t{"app"};

@@ -60,7 +60,8 @@ inline bool enabled(level l, std::string_view target = {}) {
 /// Arguments are formatted (an argument's to_string() runs) without the log's lock held, so they may log.
 /// A record made by a sink while it writes a record (the same thread, re-entrantly) is dropped: the sink
 /// is in the middle of a line and holds the log's lock. A sink must not call configure().
-/// In text format, control characters in `target` and the message are escaped (\n, \x1b, ...).
+/// In text format, control characters in `target` and the message (C0, DEL, UTF-8 C1) are escaped (\n, \x1b,
+/// \xc2\x9b, ...) and so is '\' ("\\"): a logged value can neither start a line nor imitate an escape.
 template <class... Args>
 void write(level l, std::string_view target, std::string_view fmt, const Args&... args) {
   if (!maybe_enabled(l) || l == level::off) return;
