@@ -31,6 +31,45 @@
 RUNTIME_EXPORT_BEGIN
 namespace runtime { inline namespace v1 { namespace flags {
 
+/// The settings in one `--feature` value, in order: items separated by commas, where a comma after a
+/// `name=value` item starts the next item only when `name=` follows it (so `a=x,y` sets a to "x,y", and
+/// `a=1,b=2` sets both), and a comma after a bare name always does (`a,b`). `\,` is a comma that never
+/// separates, `\\` a backslash; any other backslash is kept. Blank items are dropped.
+inline std::vector<std::string> split_feature_list(std::string_view arg) {
+  auto name_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.';
+  };
+  auto name_then_equals = [&](std::size_t at) {
+    std::size_t e = at;
+    while (e < arg.size() && name_char(arg[e])) ++e;
+    return e > at && e < arg.size() && arg[e] == '=';
+  };
+  std::vector<std::string> out;
+  std::string item;
+  bool has_value = false;
+  auto flush = [&] {
+    if (!item.empty()) out.push_back(std::move(item));
+    item.clear();
+    has_value = false;
+  };
+  for (std::size_t i = 0; i < arg.size(); ++i) {
+    const char c = arg[i];
+    if (c == '\\' && i + 1 < arg.size() && (arg[i + 1] == ',' || arg[i + 1] == '\\')) {
+      item += arg[++i];
+      continue;
+    }
+    if (c == ',' && (!has_value || name_then_equals(i + 1))) {
+      flush();
+      continue;
+    }
+    if (c == '=') has_value = true;
+    item += c;
+  }
+  flush();
+  return out;
+}
+
 /// A command-line setting of one flag (e.g. from `--feature name=value`).
 struct cli_override {
   std::string name;
