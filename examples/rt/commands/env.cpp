@@ -13,18 +13,20 @@ namespace rt {
 int commands::env(const context& c) {
   namespace detail = runtime::detail;
   const runtime::environment& env = c.env();
+  const bool show_secrets = c.args.flag("show-secrets"), sources = c.args.flag("sources");
   if (c.args.flag("json")) {
-    // Streamed in pieces: a 100,000-variable environment never sits in memory twice.
-    runtime::env::write_json(env, [](std::string_view piece) { detail::write_all(1, piece); });
+    // Streamed in pieces: a 100,000-variable environment never sits in memory twice. Secrets are redacted in
+    // every output unless --show-secrets.
+    runtime::env::write_json(env, [](std::string_view piece) { detail::write_all(1, piece); },
+                             std::size_t{1} << 17, !show_secrets);
     detail::write_all(1, "\n");
     return 0;
   }
-  const bool show_secrets = c.args.flag("show-secrets"), sources = c.args.flag("sources");
   std::string out;
   for (const auto& [k, v] : env) {
     out += k;
     out += '=';
-    if (!show_secrets && runtime::env::is_secret_key(k)) out += "<redacted>";
+    if (!show_secrets && runtime::env::is_secret_key(k)) out += runtime::env::redacted_value;
     else detail::append_escaped(out, v, detail::escape::question_marks);  // one value, one line, no terminal escapes
     if (sources) {
       out += "  # ";

@@ -85,6 +85,9 @@ inline char* write_json_string(char* p, std::string_view s) noexcept {
 RUNTIME_EXPORT_BEGIN
 namespace runtime { inline namespace v1 { namespace env {
 
+/// What output shows instead of a secret value.
+inline constexpr std::string_view redacted_value = "<redacted>";
+
 /// True for keys whose values human output hides unless asked (TOKEN, SECRET, PASSWORD, KEY, ...).
 inline bool is_secret_key(std::string_view key) {
   std::string up(key);
@@ -106,16 +109,19 @@ inline void append_json_string(std::string& out, std::string_view s) {
 /// Writes the whole environment as one JSON object on one line (keys sorted, no trailing newline) through
 /// `write(std::string_view)`, in pieces of about `chunk` bytes: the bytes of to_json() without holding them all.
 /// A key that is not valid UTF-8 (only the process can give one) is left out, as JSON.stringify(process.env)
-/// leaves it out in Bun; invalid sequences in values become U+FFFD.
+/// leaves it out in Bun; invalid sequences in values become U+FFFD. With `redact_secrets`, the value of each
+/// key is_secret_key() names is written as "<redacted>", as human output shows it.
 template <class Write>
-void write_json(const environment& e, Write&& write, std::size_t chunk = std::size_t{1} << 17) {
+void write_json(const environment& e, Write&& write, std::size_t chunk = std::size_t{1} << 17,
+                bool redact_secrets = false) {
   std::string buf(chunk + 64, '\0');
   std::size_t at = 0;
   buf[at++] = '{';
   bool first = true;
-  for (const auto& [k, v] : e) {
+  for (const auto& [k, value] : e) {
     if (detail::first_invalid_utf8(k) != std::string_view::npos) [[unlikely]]
       continue;
+    const std::string_view v = redact_secrets && is_secret_key(k) ? std::string_view(redacted_value) : value;
     std::size_t need = 6 * (k.size() + v.size()) + 8;
     if (buf.size() - at < need) {
       if (at >= chunk) {
