@@ -10,7 +10,8 @@
 //   env/dotenv_dialect.hpp  the dotenv 18 + dotenv-expand 12 emulation, dotenv_dialect
 //   env/load.hpp            files by mode, --env-file, read_file, precedence: load_with, load, load_text
 //   env/json.hpp            JSON output (to_json, write_json, append_json_string) and is_secret_key
-//   env/platform.hpp        CI vendor table, container/WSL detection, OS and architecture names
+//   env/ci_vendors.hpp      the CI vendor table, generated from ci-info by tests/env/gen_ci_vendors.py
+//   env/platform.hpp        CI detection, container/WSL detection, OS and architecture names
 #include "runtime/env/environment.hpp"
 #include "runtime/env/text_scan.hpp"
 #include "runtime/env/working_set.hpp"
@@ -18,4 +19,5 @@
 #include "runtime/env/dotenv_dialect.hpp"
 #include "runtime/env/load.hpp"
 #include "runtime/env/json.hpp"
+#include "runtime/env/ci_vendors.hpp"
 #include "runtime/env/platform.hpp"

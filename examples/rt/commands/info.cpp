@@ -24,8 +24,8 @@ int commands::info(const context& c) {
     boolean(p.ci.is_ci);
     out += ",\"vendor\":";
     if (p.ci.vendor) str(*p.ci.vendor); else out += "null";
-    out += ",\"is_pr\":";
-    boolean(p.ci.is_pr);
+    out += ",\"is_pr\":";  // null when ci-info cannot tell, as its isPR
+    if (p.ci.is_pr) boolean(*p.ci.is_pr); else out += "null";
     out += "},\"container\":{\"kind\":";
     if (p.container.kind().empty()) out += "null"; else str(p.container.kind());
     out += ",\"docker\":";
@@ -42,7 +42,7 @@ int commands::info(const context& c) {
     out += "arch:      " + p.arch + "\n";
     out += "ci:        ";
     out += p.ci.is_ci ? (p.ci.vendor ? *p.ci.vendor : std::string("yes (unknown vendor)")) : std::string("no");
-    if (p.ci.is_ci && p.ci.is_pr) out += " (pull request)";
+    if (p.ci.is_ci && p.ci.is_pr.value_or(false)) out += " (pull request)";
     out += "\ncontainer: ";
     out += p.container.kind().empty() ? std::string("none") : std::string(p.container.kind());
     out += "\n";

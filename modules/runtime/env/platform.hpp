@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
-// runtime.env / platform: facts about where the program runs: the CI vendor table (after ci-info),
-// container and WSL detection, and OS/architecture names.
+// runtime.env / platform: facts about where the program runs: CI detection over the vendor table
+// (env/ci_vendors.hpp, generated from ci-info), container and WSL detection, and OS/architecture names.
 #ifndef RUNTIME_MODULE
 #  include <sys/stat.h>
 #  include <sys/utsname.h>
 #  include <optional>
+#  include <span>
 #  include <string>
 #  include <string_view>
 #  include <vector>
@@ -12,28 +13,45 @@
 #  include "runtime/detail/text.hpp"
 #endif
 #include "runtime/env/environment.hpp"
+#include "runtime/env/ci_vendors.hpp"
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_ENV_PLATFORM_HPP_)
 #define RUNTIME_ENV_PLATFORM_HPP_
 #include "runtime/config.hpp"
 namespace runtime { inline namespace v1 { namespace detail {
 
-/// Whether `e` matches one rule of the CI vendor table (see ci_vendor: "VAR", "VAR=value", "VAR!=value",
-/// "A&B", "A|B"; "" never matches).
-inline bool ci_rule_matches(const environment& e, std::string_view r) {
-  if (r.empty()) return false;
-  if (auto bar = r.find('|'); bar != std::string_view::npos)
-    return ci_rule_matches(e, r.substr(0, bar)) || ci_rule_matches(e, r.substr(bar + 1));
-  if (auto amp = r.find('&'); amp != std::string_view::npos)
-    return ci_rule_matches(e, r.substr(0, amp)) && ci_rule_matches(e, r.substr(amp + 1));
-  if (auto ne = r.find("!="); ne != std::string_view::npos) {
-    auto v = e.get(r.substr(0, ne));
-    return v && *v != r.substr(ne + 2);
+/// JavaScript's `!!env[name]`: set and not empty.
+inline bool ci_set(const environment& e, std::string_view name) {
+  auto v = e.get(name);
+  return v && !v->empty();
+}
+
+/// Whether `c` holds in `e`, as ci-info 4.5.0's checkEnv/checkPR test it.
+inline bool ci_condition_holds(const environment& e, const env::platform::ci_condition& c) {
+  using env::platform::ci_test;
+  const auto v = e.get(c.var);
+  switch (c.test) {
+    case ci_test::set: return v && !v->empty();
+    case ci_test::equals: return v && *v == c.value;
+    case ci_test::includes: return v && !v->empty() && v->find(c.value) != std::string_view::npos;
+    case ci_test::not_equals: return v && *v != c.value;
+    case ci_test::any_set:
+      for (std::string_view n : c.names)
+        if (ci_set(e, n)) return true;
+      return false;
+    case ci_test::equals_any:
+      if (!v) return false;
+      for (std::string_view n : c.names)
+        if (*v == n) return true;
+      return false;
   }
-  if (auto eq = r.find('='); eq != std::string_view::npos) {
-    auto v = e.get(r.substr(0, eq));
-    return v && *v == r.substr(eq + 1);
-  }
-  return e.contains(r);
+  return false;
+}
+
+/// Whether every condition of `all` holds.
+inline bool ci_conditions_hold(const environment& e, std::span<const env::platform::ci_condition> all) {
+  for (const auto& c : all)
+    if (!ci_condition_holds(e, c)) return false;
+  return true;
 }
 
 /// Whether anything exists at `p` (stat succeeds).
@@ -47,98 +65,32 @@ RUNTIME_EXPORT_BEGIN
 namespace runtime { inline namespace v1 { namespace env {
 namespace platform {
 
-/// One CI vendor rule, after the ci-info package's vendors table.
-struct ci_vendor {
-  std::string_view name;      ///< human name ("GitHub Actions")
-  std::string_view constant;  ///< ci-info's constant ("GITHUB_ACTIONS")
-  std::string_view env;       ///< detection: "VAR" (set), "VAR=value", or "A&B" (all set)
-  std::string_view pr;        ///< PR detection: "VAR" (set), "VAR=value", "VAR!=value", "A|B" (any set); "" none
-};
+/// The vendor table (generated from ci-info: env/ci_vendors.hpp), in ci-info's order.
+inline std::span<const ci_vendor> ci_vendors() noexcept { return ci_vendor_table; }
 
-/// The vendor table (ci-info's vendors, 45 entries). Order matters: the first match wins.
-inline const std::vector<ci_vendor>& ci_vendors() {
-  static const std::vector<ci_vendor> v = {
-      {"Agola CI", "AGOLA", "AGOLA_GIT_REF", "AGOLA_PULL_REQUEST_ID"},
-      {"Appcircle", "APPCIRCLE", "AC_APPCIRCLE", "AC_GIT_PR!=false"},
-      {"AppVeyor", "APPVEYOR", "APPVEYOR", "APPVEYOR_PULL_REQUEST_NUMBER"},
-      {"AWS CodeBuild", "CODEBUILD", "CODEBUILD_BUILD_ARN", ""},
-      {"Azure Pipelines", "AZURE_PIPELINES", "TF_BUILD", "BUILD_REASON=PullRequest"},
-      {"Bamboo", "BAMBOO", "bamboo_planKey", ""},
-      {"Bitbucket Pipelines", "BITBUCKET", "BITBUCKET_COMMIT", "BITBUCKET_PR_ID"},
-      {"Bitrise", "BITRISE", "BITRISE_IO", "BITRISE_PULL_REQUEST"},
-      {"Buddy", "BUDDY", "BUDDY_WORKSPACE_ID", "BUDDY_EXECUTION_PULL_REQUEST_ID"},
-      {"Buildkite", "BUILDKITE", "BUILDKITE", "BUILDKITE_PULL_REQUEST!=false"},
-      {"CircleCI", "CIRCLE", "CIRCLECI", "CIRCLE_PULL_REQUEST"},
-      {"Cirrus CI", "CIRRUS", "CIRRUS_CI", "CIRRUS_PR"},
-      {"Cloudflare Pages", "CLOUDFLARE_PAGES", "CF_PAGES", ""},
-      {"Cloudflare Workers", "CLOUDFLARE_WORKERS", "WORKERS_CI", ""},
-      {"Codefresh", "CODEFRESH", "CF_BUILD_ID", "CF_PULL_REQUEST_NUMBER|CF_PULL_REQUEST_ID"},
-      {"Codemagic", "CODEMAGIC", "CM_BUILD_ID", "CM_PULL_REQUEST"},
-      {"Codeship", "CODESHIP", "CI_NAME=codeship", ""},
-      {"Drone", "DRONE", "DRONE", "DRONE_BUILD_EVENT=pull_request"},
-      {"dsari", "DSARI", "DSARI", ""},
-      {"Earthly", "EARTHLY", "EARTHLY_CI", ""},
-      {"Expo Application Services", "EAS", "EAS_BUILD", ""},
-      {"Gerrit", "GERRIT", "GERRIT_PROJECT", ""},
-      {"Gitea Actions", "GITEA_ACTIONS", "GITEA_ACTIONS", ""},
-      {"GitHub Actions", "GITHUB_ACTIONS", "GITHUB_ACTIONS", "GITHUB_EVENT_NAME=pull_request"},
-      {"GitLab CI", "GITLAB", "GITLAB_CI", "CI_MERGE_REQUEST_ID"},
-      {"GoCD", "GOCD", "GO_PIPELINE_LABEL", ""},
-      {"Google Cloud Build", "GOOGLE_CLOUD_BUILD", "BUILDER_OUTPUT", ""},
-      {"Harness CI", "HARNESS", "HARNESS_BUILD_ID", ""},
-      {"Heroku", "HEROKU", "HEROKU_TEST_RUN_ID", ""},  // ci-info: env NODE contains "/app/.heroku/node/bin/node"
-      {"Hudson", "HUDSON", "HUDSON_URL", ""},
-      {"Jenkins", "JENKINS", "JENKINS_URL&BUILD_ID", "ghprbPullId|CHANGE_ID"},
-      {"LayerCI", "LAYERCI", "LAYERCI", "LAYERCI_PULL_REQUEST"},
-      {"Magnum CI", "MAGNUM", "MAGNUM", ""},
-      {"Netlify CI", "NETLIFY", "NETLIFY", "PULL_REQUEST!=false"},
-      {"Nevercode", "NEVERCODE", "NEVERCODE", "NEVERCODE_PULL_REQUEST!=false"},
-      {"Prow", "PROW", "PROW_JOB_ID", ""},
-      {"ReleaseHub", "RELEASEHUB", "RELEASE_BUILD_ID", ""},
-      {"Render", "RENDER", "RENDER", "IS_PULL_REQUEST=true"},
-      {"Sail CI", "SAIL", "SAILCI", "SAIL_PULL_REQUEST_NUMBER"},
-      {"Screwdriver", "SCREWDRIVER", "SCREWDRIVER", "SD_PULL_REQUEST!=false"},
-      {"Semaphore", "SEMAPHORE", "SEMAPHORE", "PULL_REQUEST_NUMBER"},
-      {"Sourcehut", "SOURCEHUT", "CI_NAME=sourcehut", ""},
-      {"Strider CD", "STRIDER", "STRIDER", ""},
-      {"TaskCluster", "TASKCLUSTER", "TASK_ID&RUN_ID", ""},
-      {"TeamCity", "TEAMCITY", "TEAMCITY_VERSION", ""},
-      {"Travis CI", "TRAVIS", "TRAVIS", "TRAVIS_PULL_REQUEST!=false"},
-      {"Vela", "VELA", "VELA", "VELA_PULL_REQUEST=1"},
-      {"Vercel", "VERCEL", "NOW_BUILDER|VERCEL", "VERCEL_GIT_PULL_REQUEST_ID"},
-      {"Visual Studio App Center", "APPCENTER", "APPCENTER_BUILD_ID", ""},
-      {"Woodpecker", "WOODPECKER", "CI=woodpecker", "CI_BUILD_EVENT=pull_request"},
-      {"Xcode Cloud", "XCODE_CLOUD", "CI_XCODE_PROJECT", "CI_PULL_REQUEST_NUMBER"},
-      {"Xcode Server", "XCODE_SERVER", "XCS", ""},
-  };
-  return v;
-}
-
-/// What the CI environment variables say.
+/// What the CI environment variables say: ci-info's isCI, name, id and isPR.
 struct ci_info {
   bool is_ci = false;
-  bool is_pr = false;
+  /// Whether this is a pull request build: nullopt when no vendor was detected or ci-info cannot tell for it.
+  std::optional<bool> is_pr;
   std::optional<std::string> vendor;    ///< vendor name when known
   std::optional<std::string> constant;  ///< ci-info constant when known
 };
 
-
-/// ci-info's rules: CI=false means not CI whatever else is set; otherwise CI if a vendor matches or any of
-/// BUILD_ID, BUILD_NUMBER, CI, CI_APP_ID, CI_BUILD_ID, CI_BUILD_NUMBER, CI_NAME, CONTINUOUS_INTEGRATION, RUN_ID
-/// is set.
+/// ci-info 4.5.0's answer: CI=false means not CI whatever else is set; otherwise every vendor is tested and
+/// the LAST that matches is the vendor (ci-info overwrites name and isPR in a forEach), and it is CI when a
+/// vendor matched or one of ci_generic_variables is set and not empty.
 inline ci_info detect_ci(const environment& e) {
   ci_info out;
   if (e.get("CI") == std::optional<std::string_view>("false")) return out;
   for (const auto& v : ci_vendors()) {
-    if (!detail::ci_rule_matches(e, v.env)) continue;
+    if (!detail::ci_conditions_hold(e, v.env)) continue;
     out.vendor = std::string(v.name);
     out.constant = std::string(v.constant);
-    out.is_pr = detail::ci_rule_matches(e, v.pr);
-    break;
+    out.is_pr = v.pr_known ? std::optional<bool>(detail::ci_conditions_hold(e, v.pr)) : std::nullopt;
   }
-  for (std::string_view k : {"BUILD_ID", "BUILD_NUMBER", "CI", "CI_APP_ID", "CI_BUILD_ID", "CI_BUILD_NUMBER",
-                             "CI_NAME", "CONTINUOUS_INTEGRATION", "RUN_ID"})
-    if (e.contains(k)) out.is_ci = true;
+  for (std::string_view k : ci_generic_variables)
+    if (detail::ci_set(e, k)) out.is_ci = true;
   if (out.vendor) out.is_ci = true;
   return out;
 }
