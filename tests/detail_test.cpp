@@ -110,6 +110,21 @@ TEST_CASE("runtime::detail::text") {
     CHECK(d::bool_words_list == "true, false, 1, 0, yes, no, on, off");
   }
 
+  SUBCASE("cut_for_message: at most 200 bytes of a user's text, whole UTF-8 sequences, ... where cut") {
+    CHECK(d::cut_for_message("short") == "short");
+    const std::string path = "/" + std::string(300, 'a') + "/\xc3\xa9nd.env";
+    const std::string mid = d::cut_for_message(path, d::cut_at::middle);
+    CHECK(mid.size() <= d::message_echo_limit + 3);
+    CHECK(mid.rfind("/aaa", 0) == 0);
+    CHECK(mid.find("...") == 100);
+    CHECK(mid.substr(mid.size() - 8) == "\xc3\xa9nd.env");  // the file name survives
+    CHECK(d::is_valid_utf8(mid));
+    const std::string e = d::cut_for_message(std::string(199, 'x') + "\xc3\xa9" + "tail");
+    CHECK(e == std::string(199, 'x') + "...");  // the cut never splits the two bytes of U+00E9
+    CHECK(d::quoted_for_message("q") == "\"q\"");
+    // A 130 KB path becomes ~200 bytes (issue 18: one warning printed such a path twice in full).
+    CHECK(d::cut_for_message(std::string(130000, 'p'), d::cut_at::middle).size() == 203);
+  }
   SUBCASE("escape policies") {
     const std::string s = "a\nb\rc\td\x1b[31m\x7f\x01 \xc3\xa9 \xc2\x9b\\";
     // Log lines also escape backslashes and C1 controls, so a logged value cannot forge a line or an escape.
@@ -296,6 +311,24 @@ TEST_CASE("runtime::detail::posix_io") {
     CHECK_FALSE(d::write_all(-1, std::string_view("x")));
     CHECK(errno == EBADF);
     CHECK(d::write_all(-1, std::string_view()));  // nothing to write: nothing fails
+  }
+
+  SUBCASE("a failed write to fd 1 is remembered (the first errno), so a program can report it once at exit") {
+    CHECK(d::stdout_write_error() == 0);
+    CHECK_FALSE(d::write_all(-1, std::string_view("x")));  // other descriptors are not remembered
+    CHECK(d::stdout_write_error() == 0);
+    const int saved = ::dup(1);
+    const int full = ::open("/dev/full", O_WRONLY);
+    REQUIRE(saved >= 0);
+    REQUIRE(full >= 0);
+    ::dup2(full, 1);
+    const bool wrote = d::write_all(1, std::string_view("lost"));
+    ::dup2(saved, 1);
+    ::close(saved);
+    ::close(full);
+    CHECK_FALSE(wrote);
+    CHECK(d::stdout_write_error() == ENOSPC);
+    d::stdout_write_error_slot().store(0);
   }
 
   SUBCASE("write_escaped: bounded stack buffer, any length") {

@@ -40,9 +40,8 @@ inline constexpr option global_options[] = {
     {.name = "config", .short_name = 'c', .kind = value_kind::path, .help = "Specify path to Bun config file. Default $cwd/bunfig.toml",
      .optional_value = true, .implicit_value = "bunfig.toml"},
     {.name = "silent", .help = "Don't print the script command"},
-    {.name = "feature", .kind = value_kind::list,
-     .help = "Set feature flags for this run (see rt flags); a comma before another name= starts the next, \\, is a comma",
-     .value_name = "name=value"},
+    {.name = "feature", .kind = value_kind::list, .help = "Set feature flags for this run (see rt flags)",
+     .value_name = "name=value"},  // comma lists split only before name= (flags::split_feature_list)
     {.name = "verbose-error-trace", .help = "Show a stack trace with errors (also RUNTIME_VERBOSE_ERRORS=1)"},
     {.name = "help", .short_name = 'h', .help = "Display this menu and exit", .role = option_role::help},
     {.name = "version", .short_name = 'v', .help = "Print version and exit", .role = option_role::version},

@@ -133,7 +133,8 @@ class app {
   /// Runs the startup sequence, then `handler(context)` for the selected command; returns the exit code.
   /// Help, version, revision, `help <command>`, reserved words and usage errors are answered here.
   /// Options the sequence understands when the table declares them: globals `cwd`, `env-file`, `no-env-file`,
-  /// `config`, `feature` (name=value, see flags::split_feature_list), `verbose-error-trace`; per command `dialect`, `strict`.
+  /// `config`, `feature` (name=value, see flags::split_feature_list), `verbose-error-trace`; per command
+  /// `dialect`, `strict`.
   ///
   /// Whatever a stage throws ends the program with one line on stderr and exit 1: `error: out of memory` for
   /// std::bad_alloc (a 256 MiB `--env-file /dev/zero` under `ulimit -v`), `error: <what()>` for another
