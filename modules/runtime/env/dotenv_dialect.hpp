@@ -227,14 +227,15 @@ inline std::string dotenv_expand_value(const std::string& value,
   for (int iter = 0; iter < 1000 && (budget || (text.size() < (1u << 20) && seen_bytes < (1u << 24))); ++iter) {
     // /(?<!\\)\${([^{}]+)}|(?<!\\)\$([A-Za-z_][A-Za-z0-9_]*)/
     std::size_t mpos = std::string::npos, mlen = 0;
-    std::string expr;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      if (text[i] != '$' || (i > 0 && text[i - 1] == '\\')) continue;
+    std::string_view expr;  // views `text`, which stays as it is until the end of the round
+    // Only a '$' can start a match: find them with memchr rather than a test per byte.
+    for (std::size_t i = text.find('$'); i != std::string::npos; i = text.find('$', i + 1)) {
+      if (i > 0 && text[i - 1] == '\\') continue;
       if (i + 1 < text.size() && text[i + 1] == '{') {
         std::size_t j = i + 2;
         while (j < text.size() && text[j] != '{' && text[j] != '}') ++j;
         if (j < text.size() && text[j] == '}' && j > i + 2) {
-          mpos = i; mlen = j + 1 - i; expr = text.substr(i + 2, j - i - 2);
+          mpos = i; mlen = j + 1 - i; expr = std::string_view(text).substr(i + 2, j - i - 2);
           break;
         }
       }
@@ -243,16 +244,16 @@ inline std::string dotenv_expand_value(const std::string& value,
         if (c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
           std::size_t j = i + 2;
           while (j < text.size() && detail::is_env_name_char(static_cast<unsigned char>(text[j]))) ++j;
-          mpos = i; mlen = j - i; expr = text.substr(i + 1, j - i - 1);
+          mpos = i; mlen = j - i; expr = std::string_view(text).substr(i + 1, j - i - 1);
           break;
         }
       }
     }
     if (mpos == std::string::npos) break;
     if (seen.insert(text).second) seen_bytes += text.size();
-    std::string templ = text.substr(mpos, mlen);
+    const std::string_view templ = std::string_view(text).substr(mpos, mlen);
     // opRegex /(:\+|\+|:-|-)/: leftmost position, alternatives in order.
-    std::string splitter = "null";  // String.prototype.split(null) splits on "null"
+    std::string_view splitter = "null";  // String.prototype.split(null) splits on "null"
     bool plus = false;
     for (std::size_t i = 0; i < expr.size(); ++i) {
       if (expr.compare(i, 2, ":+") == 0) { splitter = ":+"; plus = true; break; }
@@ -261,17 +262,21 @@ inline std::string dotenv_expand_value(const std::string& value,
       if (expr[i] == '-') { splitter = "-"; break; }
     }
     auto cut = expr.find(splitter);
-    std::string key = cut == std::string::npos ? expr : expr.substr(0, cut);
-    std::string rest = cut == std::string::npos ? std::string() : expr.substr(cut + splitter.size());
+    std::string key(cut == std::string_view::npos ? expr : expr.substr(0, cut));
+    std::string_view rest = cut == std::string_view::npos ? std::string_view() : expr.substr(cut + splitter.size());
     const std::string* ev = env_get(key);
+    std::string next;
     if (plus) {
-      std::string def = (ev && !ev->empty()) ? rest : std::string();
-      text = detail::js_replace_first(text, templ, def);
+      next = detail::js_replace_first(text, templ, (ev && !ev->empty()) ? rest : std::string_view());
     } else if (ev && !ev->empty()) {
-      text = detail::js_replace_first(text, templ, seen_has(*ev) ? rest : *ev);
+      next = detail::js_replace_first(text, templ, seen_has(*ev) ? rest : std::string_view(*ev));
     } else {
-      text = detail::js_replace_first(text, templ, rest);
+      next = detail::js_replace_first(text, templ, rest);
     }
+    // A round that leaves the text as it was is followed by the same round (same text, maps and remembered
+    // values) until the round cap: dotenv-expand loops there forever; stop now, with the same result.
+    if (next == text) break;
+    text = std::move(next);
     if (budget) {
       if (text.size() > budget->value_limit || text.size() > budget->room) {
         budget->over = text.size() > budget->value_limit ? dotenv_budget::value : dotenv_budget::total;

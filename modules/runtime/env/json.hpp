@@ -2,6 +2,7 @@
 // runtime.env / json: an environment written for programs and people: JSON (the bytes of
 // JSON.stringify(process.env)) and which keys human output masks.
 #ifndef RUNTIME_MODULE
+#  include <algorithm>
 #  include <cstdint>
 #  include <cstring>
 #  include <string>
@@ -114,7 +115,14 @@ inline void append_json_string(std::string& out, std::string_view s) {
 template <class Write>
 void write_json(const environment& e, Write&& write, std::size_t chunk = std::size_t{1} << 17,
                 bool redact_secrets = false) {
-  std::string buf(chunk + 64, '\0');
+  // The buffer is what this environment needs, up to a chunk: a small environment does not pay for
+  // clearing (and faulting in) a 128 KiB buffer.
+  std::size_t want = 2;
+  for (const auto& [k, value] : e) {
+    want += 6 * (k.size() + value.size()) + 8;
+    if (want >= chunk + 64) break;
+  }
+  std::string buf(std::min(want, chunk + 64), '\0');
   std::size_t at = 0;
   buf[at++] = '{';
   bool first = true;
