@@ -14,6 +14,9 @@ args = [a for a in args if a != "--check"]
 pkg = args[0] if args else os.path.join(root, "tests", "peers", "node_modules", "ci-info")
 out_path = os.path.join(root, "modules", "runtime", "env", "ci_vendors.hpp")
 
+if not os.path.isfile(os.path.join(pkg, "vendors.json")):
+    print(f"gen_ci_vendors: {pkg} has no vendors.json: install tests/peers (npm install in tests/peers)")
+    sys.exit(77 if check else 1)
 version = json.load(open(os.path.join(pkg, "package.json")))["version"]
 vendors = json.load(open(os.path.join(pkg, "vendors.json")))
 index_js = open(os.path.join(pkg, "index.js")).read()
