@@ -26,8 +26,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 peers=$root/tests/peers
 if [ "$("$peers/node_modules/.bin/bun" --version 2>/dev/null || true)" != 1.4.5 ] ||
-   [ ! -d "$peers/node_modules/dotenv-expand" ] || [ ! -d "$peers/node_modules/dotenv-cli" ]; then
-  echo "installing the reference peers (bun 1.4.5, dotenv, dotenv-expand, dotenv-cli) from npm" >&2
+   [ ! -d "$peers/node_modules/dotenv-expand" ] || [ ! -d "$peers/node_modules/dotenv-cli" ] ||
+   [ ! -d "$peers/node_modules/ci-info" ]; then
+  echo "installing the reference peers (bun 1.4.5, dotenv, dotenv-expand, dotenv-cli, ci-info) from npm" >&2
   (cd "$peers" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 "$peers/node_modules/.bin/bun" --version >/dev/null
