@@ -208,6 +208,8 @@ with tempfile.TemporaryDirectory() as root:
     pj.same("a failing program", ["mytool"], extra_env={"CODE": "3"})
     pj.same("exit 2 is reported for a program", ["mytool"], extra_env={"CODE": "2"})
     pj.same("a program killed by a signal", ["sh", "-c", "kill -TERM $$"])
+    for target in (["fail"], ["term"], ["nope"], ["./nope.js"], ["nope.txt"], ["mytool"]):
+        pj.same("colour (FORCE_COLOR): " + target[0], target, extra_env={"FORCE_COLOR": "1", "CODE": "3"})
     pj.same("--silent", ["--silent", "fail"])
     pj.same("--silent before run", [], rt_args=["--silent", "run", "hello"], bun_args=["--silent", "run", "hello"])
 

@@ -50,6 +50,8 @@ struct run_setup {
   std::optional<run::package_json> package;
   bool silent = false;
   bool color = false;
+  run::runner_identity runner;      ///< npm_execpath, npm_config_user_agent
+  std::optional<std::string> node;  ///< NODE, npm_node_execpath
 };
 
 /// The npm variables and PATH for one child (a script step when `step` is given, else a program).
@@ -61,8 +63,8 @@ std::vector<std::string> child_env(const run_setup& s, const run::script_step* s
     nc.lifecycle_event = step->event;
     nc.lifecycle_script = step->script;
   }
-  nc.runner = run::self_identity(program.name, RT_VERSION);
-  nc.node = run::find_node(s.env, s.cwd);
+  nc.runner = s.runner;
+  nc.node = s.node;
   return run::child_environment_entries(s.env, nc);
 }
 
@@ -185,11 +187,13 @@ bool auto_target_exists(std::string_view word, const command_line& before, const
 int commands::run(const context& c) {
   const auto operands = c.args.operands();  // the script, file or program, then its arguments
   const runtime::environment& env = c.env();
-  run_setup s{env, current_dir(), std::nullopt};
+  run_setup s{env, current_dir(), std::nullopt, false, false, {}, std::nullopt};
   s.silent = c.args.flag("silent") || (c.config.run.silent && c.config.run.silent->value);
   s.color = runtime::color_enabled(env.get("NO_COLOR"), env.get("FORCE_COLOR"), ::isatty(2) == 1);
   note_unhonoured(c);
   if (auto failed = load_package(s)) return *failed;
+  s.runner = run::self_identity(program.name, RT_VERSION);
+  s.node = run::find_node(env, s.cwd);
 
   if (operands.empty()) {
     // As `bun run`: the run usage, then the scripts there are (on stdout), exit 0.

@@ -5,7 +5,7 @@
 #ifndef RUNTIME_MODULE
 #  include <algorithm>
 #  include <climits>
-#  include <cstdlib>
+#  include <unistd.h>
 #  include <optional>
 #  include <string>
 #  include <string_view>
@@ -60,8 +60,10 @@ struct runner_identity {
 inline runner_identity self_identity(std::string_view name, std::string_view version,
                                      std::string_view node_version = "?") {
   runner_identity id;
+  // The kernel's link is already the canonical path: one readlink, where realpath(3) would lstat each part.
   char buf[PATH_MAX];
-  if (::realpath("/proc/self/exe", buf) != nullptr) id.execpath = buf;
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf);
+  if (n > 0 && static_cast<std::size_t>(n) < sizeof buf) id.execpath.assign(buf, static_cast<std::size_t>(n));
   id.user_agent = user_agent(name, version, node_version);
   return id;
 }
