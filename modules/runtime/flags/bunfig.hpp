@@ -230,12 +230,16 @@ inline void apply_toml(bunfig& out, const toml_context& c, const toml::table& ro
     bunfig& out;
     std::size_t first;
     ~in_file_order() {
-      std::stable_sort(out.warnings.begin() + static_cast<std::ptrdiff_t>(first), out.warnings.end(),
-                       [](const error& a, const error& b) {
-                         const auto& x = *a.location();
-                         const auto& y = *b.location();
-                         return x.line != y.line ? x.line < y.line : x.column < y.column;
-                       });
+      // A stable insertion sort of a handful of warnings (libstdc++ 12's std::stable_sort uses the deprecated
+      // get_temporary_buffer, an error under clang's -Werror).
+      const auto before = [](const error& a, const error& b) {
+        const auto& x = *a.location();
+        const auto& y = *b.location();
+        return x.line != y.line ? x.line < y.line : x.column < y.column;
+      };
+      auto& w = out.warnings;
+      for (std::size_t i = first + 1; i < w.size(); ++i)
+        for (std::size_t j = i; j > first && before(w[j], w[j - 1]); --j) std::swap(w[j], w[j - 1]);
     }
   } order{out, out.warnings.size()};
   for (auto&& [k, v] : root) {

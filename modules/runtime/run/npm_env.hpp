@@ -132,14 +132,15 @@ inline std::vector<std::string> child_environment_entries(const environment& env
   std::vector<std::pair<std::string, std::string>> set = npm_variables(env, c);
   const std::string_view package_dir = c.package ? std::string_view(c.package->dir) : std::string_view();
   set.emplace_back("PATH", child_path(c.cwd, package_dir, env.get("PATH").value_or("")));
-  // The last value of a key wins, as with successive with() calls.
-  std::stable_sort(set.begin(), set.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  // The last value of a key wins, as with successive with() calls (a dozen keys: a linear look is enough).
   std::vector<std::pair<std::string, std::string>> unique;
   unique.reserve(set.size());
   for (auto& kv : set) {
-    if (!unique.empty() && unique.back().first == kv.first) unique.back().second = std::move(kv.second);
+    auto same = std::find_if(unique.begin(), unique.end(), [&](const auto& u) { return u.first == kv.first; });
+    if (same != unique.end()) same->second = std::move(kv.second);
     else unique.push_back(std::move(kv));
   }
+  std::sort(unique.begin(), unique.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> out;
   out.reserve(env.size() + unique.size());
   const auto entry = [](std::string_view k, std::string_view v) {
