@@ -3,7 +3,11 @@
 #   rt --version                  vs /bin/true                   target <= 1.15x
 #   rt run -- /bin/true (.env)    vs /bin/true                   target <= 1.5x
 #                                 vs bun run /bin/true, dotenv-cli -- /bin/true   target: faster than both
+#                                 vs the static spawn+wait floor  target <= 1.10x (issue 16)
+#   rt run x ("x": "true" in package.json) vs bun run x           target: at least 2x faster (ratio <= 0.5)
+#                                 vs the static spawn+wait of bash -c true (info: what a script costs anyway)
 #   peak RSS of rt run -- /bin/true                               target <= 4 MiB
+# bench/rt_startup.md has the profile of where rt's time above the floor goes.
 # usage: bench/rt_startup.sh [path/to/rt]   (default: build/release, configured as README's demo.sh does)
 # Prints a table and one JSON line per case; exits 0 (targets are reported, not asserted).
 set -euo pipefail
@@ -21,6 +25,8 @@ peers=${RUNTIME_PEERS:-$root/tests/peers/node_modules/.bin}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for i in $(seq 1 20); do echo "KEY_$i=value_$i # comment"; done >"$work/.env"
+# A project as `bun run`/`rt run` meet it: both read the nearest package.json for every run (npm variables).
+printf '{\n  "name": "bench",\n  "version": "1.0.0",\n  "scripts": {\n    "x": "true"\n  }\n}\n' >"$work/package.json"
 # The floor of any launcher: a static PIE that does nothing but start /bin/true (posix_spawn + wait, as rt
 # run does, or execve in place) and exit. No launcher can beat these; they show what the 1.5x target leaves.
 cat >"$work/spawn.c" <<'C'
@@ -44,7 +50,10 @@ int main(void) {
   return 127;
 }
 C
+sed -e 's|char\* argv\[\] = {"/bin/true", 0};|char* argv[] = {"BASH", "-c", "true", 0};|' -e "s|BASH|$(command -v bash)|" \
+  "$work/spawn.c" >"$work/spawn-bash.c"
 cc -O2 -static-pie -o "$work/floor-spawn" "$work/spawn.c"
+cc -O2 -static-pie -o "$work/floor-spawn-bash" "$work/spawn-bash.c"
 cc -O2 -static-pie -o "$work/floor-exec" "$work/exec.c"
 cd "$work"
 runs=${RUNS:-300}
@@ -57,15 +66,20 @@ t_ver=$(mean "$rt --version")
 t_run=$(mean "$rt run -- /bin/true")
 t_spawn=$(mean "$work/floor-spawn")
 t_exec=$(mean "$work/floor-exec")
+t_script=$(mean "$rt run x")
+t_spawn_bash=$(mean "$work/floor-spawn-bash")
+runs=50 t_bun_script=$(mean "$peers/bun run x" || echo nan)
 # Bun treats a path as a module to load, so it runs the program by name (a PATH lookup, as rt does for names).
 runs=50 t_bun=$(mean "$peers/bun run true" || echo nan)
 # .bin/dotenv is the dotenv package's own CLI; dotenv-cli's script is called directly.
 runs=30 t_dotenv=$(mean "node $peers/../dotenv-cli/cli.js -- /bin/true" || echo nan)
 rss=$(/usr/bin/time -f %M "$rt" run -- /bin/true 2>&1 >/dev/null | tail -1)
-python3 - "$t_true" "$t_ver" "$t_run" "$t_bun" "$t_dotenv" "$t_spawn" "$t_exec" "$rss" <<'PY'
+python3 - "$t_true" "$t_ver" "$t_run" "$t_bun" "$t_dotenv" "$t_spawn" "$t_exec" "$t_script" "$t_bun_script" \
+  "$t_spawn_bash" "$rss" <<'PY'
 import json, math, sys
-t_true, t_ver, t_run, t_bun, t_dotenv, t_spawn, t_exec = (float(x) for x in sys.argv[1:8])
-rss_kib = int(sys.argv[8])
+t_true, t_ver, t_run, t_bun, t_dotenv, t_spawn, t_exec, t_script, t_bun_script, t_spawn_bash = (
+    float(x) for x in sys.argv[1:11])
+rss_kib = int(sys.argv[11])
 rows = [
     ("rt --version", t_ver, "/bin/true", t_true, 1.15, "le"),
     ("rt run -- /bin/true (20-line .env)", t_run, "/bin/true", t_true, 1.5, "le"),
@@ -73,7 +87,9 @@ rows = [
     ("rt run -- /bin/true (20-line .env)", t_run, "dotenv-cli -- /bin/true", t_dotenv, 1.0, "lt"),
     ("floor: static spawn+wait /bin/true", t_spawn, "/bin/true", t_true, 1.5, "le"),
     ("floor: static execve /bin/true", t_exec, "/bin/true", t_true, 1.5, "le"),
-    ("rt run -- /bin/true (20-line .env)", t_run, "floor: spawn+wait", t_spawn, None, "info"),
+    ("rt run -- /bin/true (20-line .env)", t_run, "floor: spawn+wait", t_spawn, 1.10, "le"),
+    ('rt run x ("x": "true")', t_script, "bun run x", t_bun_script, 0.5, "le"),
+    ('rt run x ("x": "true")', t_script, "floor: spawn bash -c true", t_spawn_bash, None, "info"),
 ]
 print(f"{'case':38} {'ms':>8}  {'reference':22} {'ms':>8}  {'ratio':>6}  target")
 for name, t, ref, tr, target, how in rows:

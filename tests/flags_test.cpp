@@ -382,7 +382,9 @@ TEST_CASE("runtime::flags::load_bunfig") {
       return std::string("no error");
     };
     CHECK(err("{\"smol\": 1}") == d.path + "/bad.json: error: \"smol\" must be a boolean, not an integer\n");
-    CHECK(err("{\"smoll\": true}") ==
+    CHECK(err("{\"smoll\": true}") == "no error");  // an unknown key is a warning (bunfig::warnings)
+    d.write("bad.json", "{\"smoll\": true}");
+    CHECK(format_error(fl::load_bunfig(runtime::environment{}, opt).warnings.at(0)) ==
           d.path + "/bad.json: error: unknown key \"smoll\" (did you mean \"smol\"?)\n");
     CHECK(err("{\n  \"smol\": tru\n}").rfind(d.path + "/bad.json:2:", 0) == 0);
     // The reason, not the tail of nlohmann's "last read" excerpt; raw newlines from the file escaped.
@@ -646,7 +648,22 @@ TEST_CASE("runtime::flags error messages") {
     CHECK(c.define.at("Y").value == "[{");
     CHECK(c.define.at("Z").value == "[\"");
   }
-  SUBCASE("unknown keys, with a suggestion") {
+  SUBCASE("unknown keys: a warning with a suggestion, the rest still read (Bun passes over them)") {
+    // The one warning parse_bunfig records for `text`; the text must not fail.
+    auto shape = [](std::string_view text) {
+      const auto b = fl::parse_bunfig(text, "bunfig.toml", fl::source_kind::project_bunfig, &table);
+      REQUIRE(b.warnings.size() == 1);
+      CHECK(b.warnings[0].code() == "config.unknown_key");
+      return format_error(b.warnings[0]);
+    };
+    const auto both = fl::parse_bunfig("smoll = true\nsmol = true\n[run]\nsilnet = true\nsilent = true\n");
+    REQUIRE(both.warnings.size() == 2);
+    // In the file's order (toml++ walks keys sorted: "run" before "smoll").
+    CHECK(both.warnings[0].message().find("\"smoll\"") != std::string::npos);
+    CHECK(both.warnings[1].message().find("\"silnet\"") != std::string::npos);
+    CHECK(both.smol->value);
+    CHECK(both.run.silent->value);
+    CHECK(fl::parse_bunfig("smol = true\n[install]\nx = 1\n").warnings.empty());  // Bun's own keys
     CHECK(shape("smoll = true\n") ==
           "bunfig.toml:1:1: error: unknown key \"smoll\" (did you mean \"smol\"?)\n"
           " 1 | smoll = true\n"

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -577,4 +578,81 @@ TEST_CASE("runtime::run::end_to_end") {
   CHECK(r.ok());
   CHECK(slurp(t.at("out")) == "pre:prego\n<plain><sp ace><dq\"x><sq'x><dol$HOME><bs\\x><><st*r><a\bb><nl\nx><1>\n"
                               "post:postgo:e2e:" + t.at("sub") + "\n");
+}
+
+TEST_CASE("runtime::run::shape_of and target_not_found") {
+  // Each message is what `bun run <word>` prints when <word> is nowhere (checked against Bun 1.4.5).
+  CHECK(run::target_not_found("nope") == "error: Script not found \"nope\"\n");
+  CHECK(run::target_not_found("sub/x") == "error: Script not found \"sub/x\"\n");
+  CHECK(run::target_not_found("nope.sh") == "error: File not found \"nope.sh\"\n");
+  CHECK(run::target_not_found("sub/x.sh") == "error: File not found \"sub/x.sh\"\n");
+  CHECK(run::target_not_found("nope.txt") == "error: File not found \"nope.txt\"\n");
+  CHECK(run::target_not_found("./nope.sh") == "error: Module not found \"./nope.sh\"\n");
+  CHECK(run::target_not_found("../nope.sh") == "error: Module not found \"../nope.sh\"\n");
+  CHECK(run::target_not_found("/tmp/nope.sh") == "error: Module not found \"/tmp/nope.sh\"\n");
+  CHECK(run::target_not_found(".hidden.sh") == "error: Module not found \".hidden.sh\"\n");
+  CHECK(run::target_not_found("nope.ts") == "error: Module not found \"nope.ts\"\n");
+  CHECK(run::target_not_found("sub/x.js") == "error: Module not found \"sub/x.js\"\n");
+  CHECK(run::target_not_found("./nope.js", true) ==
+        "\x1b[0m\x1b[31merror\x1b[0m\x1b[2m:\x1b[0m \x1b[1mModule not found \"\x1b[1m./nope.js\x1b[0m\"\n");
+  CHECK(run::target_not_found("nope.txt", true) ==
+        "\x1b[0m\x1b[31merror\x1b[0m\x1b[2m:\x1b[0m \x1b[1mFile not found \"\x1b[1mnope.txt\x1b[0m\"\n");
+  CHECK(run::target_not_found(std::string(300, 'x')) == "error: Script not found \"" + std::string(200, 'x') + "...\"\n");
+  CHECK(run::shape_of("x.") == run::target_shape::name);
+  CHECK(run::shape_of("a.b/c") == run::target_shape::name);
+  for (std::string_view js : {"a.js", "a.mjs", "a.cjs", "a.jsx", "a.ts", "a.mts", "a.cts", "a.tsx", "d/a.ts"})
+    CHECK(run::is_javascript_name(js));
+  for (std::string_view other : {"a.sh", "a.json", "a", "js", "a.js/x", "a.tsv"}) CHECK_FALSE(run::is_javascript_name(other));
+  CHECK(run::javascript_target("rt", "index.js").find("note: run it with bun (bun run index.js) or node (node index.js)\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("runtime::run::target_arguments") {
+  using v = std::vector<std::string_view>;
+  const auto args = [](v words) { return run::target_arguments(words); };
+  // `bun run x -- a` passes `a`; `bun run x -- -- b` passes `-- b`; `bun run x a -- b` passes `a -- b`.
+  CHECK(args({"--", "a"}) == std::vector<std::string>{"a"});
+  CHECK(args({"--", "--", "b"}) == std::vector<std::string>{"--", "b"});
+  CHECK(args({"a", "--", "b"}) == std::vector<std::string>{"a", "--", "b"});
+  CHECK(args({"--"}).empty());
+  CHECK(args({}).empty());
+}
+
+TEST_CASE("runtime::run::child_environment_entries") {
+  run::package_json pkg;
+  pkg.path = "/proj/package.json";
+  pkg.dir = "/proj";
+  pkg.name = "my-pkg";
+  pkg.version = "1.0.0";
+  auto env = environment::from_pairs(
+      {{"PATH", "/usr/bin"}, {"HOME", "/h"}, {"npm_execpath", "/kept"}, {"npm_package_name", "old"}, {"ZZZ", "z"}});
+  run::npm_context c;
+  c.package = &pkg;
+  c.cwd = "/proj/sub";
+  c.lifecycle_event = "build";
+  c.lifecycle_script = "make";
+  c.runner = {"/bin/rt", "rt/0.1.0 npm/? node/? linux x64"};
+  c.node = "/usr/bin/node";
+  // The same variables as child_environment, in its sorted order, as KEY=value.
+  std::vector<std::string> expected;
+  for (const auto& [k, v] : run::child_environment(env, c)) expected.push_back(std::string(k) + "=" + std::string(v));
+  const auto got = run::child_environment_entries(env, c);
+  CHECK(got == expected);
+  CHECK(std::find(got.begin(), got.end(), "npm_execpath=/kept") != got.end());
+  CHECK(std::find(got.begin(), got.end(), "npm_package_name=my-pkg") != got.end());
+  CHECK(std::find(got.begin(), got.end(), "npm_lifecycle_event=build") != got.end());
+  CHECK(std::find(got.begin(), got.end(), "HOME=/h") != got.end());
+  CHECK(std::is_sorted(got.begin(), got.end(), [](const std::string& a, const std::string& b) {
+    return a.substr(0, a.find('=')) < b.substr(0, b.find('='));
+  }));
+  CHECK(std::count_if(got.begin(), got.end(), [](const std::string& e) { return e.rfind("PATH=", 0) == 0; }) == 1);
+}
+
+TEST_CASE("runtime::run::self_identity") {
+  const auto id = run::self_identity("rt", "1.2.3");
+  CHECK(id.user_agent.rfind("rt/1.2.3 npm/? node/? ", 0) == 0);
+  REQUIRE_FALSE(id.execpath.empty());
+  CHECK(id.execpath[0] == '/');
+  struct stat st {};
+  CHECK(::stat(id.execpath.c_str(), &st) == 0);
 }

@@ -56,16 +56,31 @@ inline constexpr option env_options[] = {
      .choices = "bun|dotenv", .default_value = "bun"},
     {.name = "show-secrets", .help = "Print secret-looking values instead of masking them"},
 };
+/// Bun's `run` flags a Bun user types. Those that make no difference to rt are accepted; those rt cannot honour
+/// (--bun, --shell=bun, --no-orphans) print a one-line note (commands/run.cpp).
+inline constexpr option run_options[] = {
+    {.name = "if-present", .help = "Exit without an error if the entrypoint does not exist"},
+    {.name = "bun", .short_name = 'b', .help = "Accepted for Bun compatibility; rt has no JavaScript runtime (a note says so)"},
+    {.name = "shell", .kind = value_kind::choice, .help = "Shell for package.json scripts; rt has only the system shell (bash, else sh)",
+     .choices = "bun|system"},
+    {.name = "smol", .help = "Accepted for Bun compatibility (rt has no garbage collector to tune)"},
+    {.name = "elide-lines", .kind = value_kind::integer, .help = "Accepted for Bun compatibility (used with --filter, which rt has not)",
+     .value_name = "n", .min = 0},
+    {.name = "no-orphans", .help = "Accepted for Bun compatibility; not supported (a note says so)"},
+};
 inline constexpr option json_options[] = {
     {.name = "json", .help = "Print as JSON"},
 };
 
 inline constexpr command commands[] = {
     {.id = command_id::auto_, .name = "auto", .help = "Run a file or program", .usage = "<file> [args...]", .group = "run",
-     .stop_at_positional = true, .hidden = true},
+     .options = run_options, .stop_at_positional = true, .hidden = true, .global_config = false},
     {.id = command_id::run, .name = "run", .help = "Execute a file with rt", .example = "./my-script.ts",
-     .usage = "<file|script> [args...]", .group = "run", .stop_at_positional = true,
-     .details = "Everything after the file or program belongs to it; `--` also ends rt's own flags."},
+     .usage = "<file|script> [args...]", .group = "run", .options = run_options, .stop_at_positional = true,
+     .details = "Everything after the script, file or program belongs to it (a `--` right after it is dropped, as "
+                "Bun drops it); `--` before it also ends rt's own flags. Without one: the scripts of the nearest "
+                "package.json.",
+     .global_config = false},
     {.id = command_id::test, .name = "test", .help = "Run unit tests", .group = "run", .implemented = false},
     {.id = command_id::x, .name = "x", .help = "Execute a package binary (CLI), installing if needed", .example = "next",
      .group = "run", .stop_at_positional = true, .implemented = false},
@@ -129,9 +144,9 @@ inline constexpr command commands[] = {
 /// A parsed rt command line.
 using command_line = runtime::cli::parsed<command_id>;
 
-/// True when an unknown first word names something `rt run` would find (a file, a package.json script, a
-/// program on PATH or in node_modules/.bin), so `rt lint` runs the script and `rt true` the program instead of
-/// suggesting `link` and `run`. Defined in commands/run.cpp.
+/// True when an unknown first word names something `rt run` would find (a file, a script of the nearest
+/// package.json, a program in node_modules/.bin or on the PATH the child gets, i.e. `env`'s), so `rt lint` runs
+/// the script and `rt true` the program instead of suggesting `link` and `run`. Defined in commands/run.cpp.
 bool auto_target_exists(std::string_view word, const command_line& before, const runtime::environment& env);
 
 /// The whole declaration.

@@ -172,6 +172,18 @@ def package_json_scripts_and_node_modules_bin(d):
 
 
 @case
+def programs_are_found_on_the_resolved_path(d):
+    # Issue 18 item 19: `rt <program>` and `rt run <program>` look in the PATH the child gets (here only .env
+    # has one), not in the process's.
+    tool = write(d, "bin/zzprog", "#!/bin/sh\nprintf 'found %s' \"$1\"\n")
+    os.chmod(tool, 0o755)
+    write(d, ".env", f"PATH={d}/bin:/usr/bin:/bin\n")
+    for args in ([RT, "zzprog", "a"], [RT, "run", "zzprog", "a"]):
+        r = subprocess.run(args, cwd=d, env={"HOME": "/nonexistent-home"}, capture_output=True, text=True, timeout=20)
+        expect(r.returncode == 0 and r.stdout == "found a", f"{args[1:]}: {r.returncode} {r.stdout!r} {r.stderr!r}")
+
+
+@case
 def args_after_program_belong_to_it(d):
     r = run([RT, "run", "sh", "-c", 'printf "%s," "$@"', "x", "--help", "-v", "--", "--cwd"], d)
     expect(r.stdout == "--help,-v,--,--cwd,", repr(r.stdout))

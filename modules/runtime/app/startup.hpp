@@ -257,10 +257,17 @@ class app {
         flags::bunfig_options bo;
         if (auto c = r.value("config")) bo.config_path = std::string(*c);
         bo.features = &Flags;
+        bo.global = !r.spec || r.spec->global_config;
         config = flags::load_bunfig(process, bo);
       } catch (const error& e) {
         detail::write_all(2, render(e, show));
         return exit_status_of(e);
+      }
+      // Keys Bun would pass over silently: a warning each (with its "did you mean"), the status unaffected.
+      for (const auto& w : config.warnings) {
+        std::string text = render(w, show);
+        if (text.rfind("error", 0) == 0) text.replace(0, 5, "warning");
+        detail::write_all(2, text);
       }
     }
 

@@ -77,6 +77,9 @@ struct command {
   bool reserved = false;                   ///< a word reserved for future use
   bool hidden = false;                     ///< parsed but not listed
   std::string_view details = {};           ///< extra paragraph for `help <command>`
+  /// Whether the user's global config file applies (runtime::app: $XDG_CONFIG_HOME/.bunfig.toml or
+  /// ~/.bunfig.toml). Bun's `run` and its auto command read only the project's bunfig.toml.
+  bool global_config = true;
 };
 
 template <class Cmd>

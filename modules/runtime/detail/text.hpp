@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // runtime detail / text: the small text jobs every module shares: control-character escaping under an explicit
-// policy, ASCII case-insensitive comparison, boolean words, sh quoting, cutting what a message echoes, and the
-// one "did you mean" (nearest match).
+// policy, ASCII case-insensitive comparison, boolean words, sh quoting, cutting what a message echoes, the one
+// "did you mean" (nearest match), and the ANSI styles every coloured message is painted with (whether to colour is
+// error/display's color_enabled).
 // Internal: a plain header, exported by no module (in module mode it sits in each module's global fragment).
 #ifndef RUNTIME_DETAIL_TEXT_HPP_
 #define RUNTIME_DETAIL_TEXT_HPP_
@@ -17,6 +18,31 @@
 #include "runtime/detail/utf8.hpp"
 
 namespace runtime { inline namespace v1 { namespace detail {
+
+// ---- ANSI styles ------------------------------------------------------------------------------------------
+
+inline constexpr std::string_view ansi_reset = "\x1b[0m";
+inline constexpr std::string_view ansi_bold = "\x1b[1m";
+inline constexpr std::string_view ansi_dim = "\x1b[2m";
+inline constexpr std::string_view ansi_red = "\x1b[31m";
+inline constexpr std::string_view ansi_yellow = "\x1b[33m";
+inline constexpr std::string_view ansi_plain_blue = "\x1b[34m";
+inline constexpr std::string_view ansi_magenta = "\x1b[35m";
+inline constexpr std::string_view ansi_error = "\x1b[1;31m";  ///< rt's own "error" (bold red)
+inline constexpr std::string_view ansi_blue = "\x1b[1;34m";   ///< bold blue
+inline constexpr std::string_view ansi_help = "\x1b[1;36m";   ///< bold cyan
+
+/// Appends `style` when colour is on (for text whose styles nest, as Bun's do).
+inline void paint_style(std::string& out, bool color, std::string_view style) {
+  if (color) out += style;
+}
+
+/// Appends `text` in `style`, then a reset, when colour is on; `text` alone otherwise.
+inline void paint(std::string& out, bool color, std::string_view style, std::string_view text) {
+  if (color) out += style;
+  out += text;
+  if (color) out += ansi_reset;
+}
 
 // ---- ASCII case ------------------------------------------------------------------------------------------
 

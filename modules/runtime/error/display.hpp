@@ -19,18 +19,6 @@
 
 namespace runtime { inline namespace v1 { namespace detail {
 
-inline constexpr std::string_view ansi_reset = "\x1b[0m";
-inline constexpr std::string_view ansi_error = "\x1b[1;31m";
-inline constexpr std::string_view ansi_bold = "\x1b[1m";
-inline constexpr std::string_view ansi_blue = "\x1b[1;34m";
-inline constexpr std::string_view ansi_help = "\x1b[1;36m";
-
-inline void paint(std::string& out, bool color, std::string_view style, std::string_view text) {
-  if (color) out += style;
-  out += text;
-  if (color) out += ansi_reset;
-}
-
 inline void append_uint(std::string& out, std::uint64_t v) {
   char buf[24];
   int n = 0;

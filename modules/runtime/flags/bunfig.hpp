@@ -118,8 +118,10 @@ inline std::string_view type_phrase(const toml::node& n) {
        n.source());
 }
 
-[[noreturn]] inline void unknown_key(const toml_context& c, std::string_view where, const toml::key& k,
-                                     std::span<const std::string_view> known) {
+// Bun passes over keys it does not know; rt keeps going too but says so, with a suggestion (a warning, never
+// a failure: the exit status is the command's).
+inline void unknown_key(bunfig& out, const toml_context& c, std::string_view where, const toml::key& k,
+                        std::span<const std::string_view> known) {
   std::vector<std::string_view> candidates(known.begin(), known.end());
   if (where.empty()) {
     candidates.insert(candidates.end(), std::begin(bun_other_keys), std::end(bun_other_keys));
@@ -128,7 +130,7 @@ inline std::string_view type_phrase(const toml::node& n) {
   std::string msg = "unknown key \"" + std::string(k.str()) + "\"";
   if (!where.empty()) msg += " in [" + std::string(where) + "]";
   msg += did_you_mean_suffix(k.str(), candidates);
-  fail(c, error_kind::config, "config.unknown_key", std::move(msg), k.source());
+  out.warnings.push_back(error(error_kind::config, "config.unknown_key", std::move(msg)).at(location_of(c, k.source())));
 }
 
 inline bool get_bool(const toml_context& c, std::string_view key, const toml::node& n) {
@@ -190,7 +192,7 @@ inline void read_env(bunfig& out, const toml_context& c, const toml::node& v) {
     } else if (key == "autoExpand") {
       out.env_auto_expand = sourced<bool>{get_bool(c, "env.autoExpand", x), origin_of(c, x.source())};
     } else {
-      unknown_key(c, "env", k, env_keys);
+      unknown_key(out, c, "env", k, env_keys);
     }
   }
 }
@@ -217,12 +219,29 @@ inline void read_run(bunfig& out, const toml_context& c, const toml::node& v) {
         fail(c, error_kind::config, "config.value", "\"run.elide-lines\" must not be negative", x.source());
       out.run.elide_lines = sourced<std::int64_t>{i->get(), o};
     } else {
-      unknown_key(c, "run", k, run_keys);
+      unknown_key(out, c, "run", k, run_keys);
     }
   }
 }
 
 inline void apply_toml(bunfig& out, const toml_context& c, const toml::table& root) {
+  // toml++ walks a table in key order; the warnings read best in the file's order.
+  struct in_file_order {
+    bunfig& out;
+    std::size_t first;
+    ~in_file_order() {
+      // A stable insertion sort of a handful of warnings (libstdc++ 12's std::stable_sort uses the deprecated
+      // get_temporary_buffer, an error under clang's -Werror).
+      const auto before = [](const error& a, const error& b) {
+        const auto& x = *a.location();
+        const auto& y = *b.location();
+        return x.line != y.line ? x.line < y.line : x.column < y.column;
+      };
+      auto& w = out.warnings;
+      for (std::size_t i = first + 1; i < w.size(); ++i)
+        for (std::size_t j = i; j > first && before(w[j], w[j - 1]); --j) std::swap(w[j], w[j - 1]);
+    }
+  } order{out, out.warnings.size()};
   for (auto&& [k, v] : root) {
     std::string_view key = k.str();
     auto o = origin_of(c, v.source());
@@ -272,7 +291,7 @@ inline void apply_toml(bunfig& out, const toml_context& c, const toml::table& ro
     } else {
       bool other = false;
       for (auto ok : bun_other_keys) other = other || ok == key;
-      if (!other) unknown_key(c, {}, k, core_keys);
+      if (!other) unknown_key(out, c, {}, k, core_keys);
     }
   }
 }
@@ -439,8 +458,9 @@ namespace runtime { inline namespace v1 { namespace flags {
 /// Parses one bunfig.toml text (`path` is only used for messages and provenance). With `table`, the flag
 /// entries of `[<table.bunfig_table>]` are checked now; without it, `[features]` entries are kept for
 /// resolve() to check.
-/// \throws runtime::error kind config (config.parse, config.type, config.value, config.unknown_key) or kind
-/// flags (flags.unknown, flags.type), each with a source_location (file, line, column, line text); exit 1.
+/// \throws runtime::error kind config (config.parse, config.type, config.value) or kind flags (flags.unknown,
+/// flags.type), each with a source_location (file, line, column, line text); exit 1. A key Bun does not read
+/// is no error: it is recorded in bunfig::warnings (config.unknown_key, with a "did you mean").
 inline bunfig parse_bunfig(std::string_view text, std::string_view path = "bunfig.toml",
                            source_kind layer = source_kind::project_bunfig, const flag_table* table = nullptr) {
   bunfig out;

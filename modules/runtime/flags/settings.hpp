@@ -52,6 +52,9 @@ struct bunfig {
   std::map<std::string, sourced<std::string>, std::less<>> define;  ///< define: name → JSON text
   run_config run;                                        ///< [run]
   std::vector<feature_setting> features;                 ///< flag entries, global first then project
+  /// Keys no Bun version reads (config.unknown_key, located, with a "did you mean"): Bun passes over them, so
+  /// they are warnings for the program to print, never failures.
+  std::vector<error> warnings;
 
   /// Whether the default .env files (.env, .env.<NODE_ENV>, .env.local) should load: false after
   /// `env = false` or `[env] file = false`.

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // runtime.run / lookup: where programs are found for a run: the `node_modules/.bin` directories of the working
-// directory and each ancestor, nearest first, ahead of PATH, exactly as Bun 1.4.5 builds its children's PATH.
+// directory and each ancestor, nearest first, ahead of PATH, exactly as Bun 1.4.5 builds its children's PATH;
+// what a target word looks like (a path, a JavaScript file, a file, a name) and the arguments it gets.
 #ifndef RUNTIME_MODULE
 #  include <optional>
+#  include <span>
 #  include <string>
 #  include <string_view>
 #  include <vector>
@@ -64,6 +66,46 @@ inline std::string child_path(std::string_view cwd, std::string_view package_dir
 inline std::optional<std::string> find_program(std::string_view name, std::string_view cwd,
                                                std::string_view package_dir, std::string_view path_value) {
   return runtime::signal::find_program(name, child_path(cwd, package_dir, path_value));
+}
+
+
+/// What a run target looks like, which decides Bun 1.4.5's message when nothing by that name is found.
+enum class target_shape {
+  path,        ///< starts with '.' or '/' ("./app", "../x.sh", "/tmp/t.sh", ".hidden.sh"): "Module not found"
+  javascript,  ///< a JavaScript or TypeScript file name ("index.js", "sub/app.ts"): "Module not found"
+  file,        ///< another name with an extension ("t.sh", "notes.txt", "sub/x.sh"): "File not found"
+  name,        ///< a bare word or a path without an extension ("build", "sub/x"): "Script not found"
+};
+
+/// Whether `target` ends in one of the extensions Bun loads as JavaScript or TypeScript: .js .mjs .cjs .jsx
+/// .ts .mts .cts .tsx (rt runs none of them).
+constexpr bool is_javascript_name(std::string_view target) noexcept {
+  const std::size_t dot = target.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  const std::size_t slash = target.rfind('/');
+  if (slash != std::string_view::npos && slash > dot) return false;
+  const std::string_view ext = target.substr(dot + 1);
+  for (std::string_view e : {"js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"})
+    if (ext == e) return true;
+  return false;
+}
+
+/// Bun 1.4.5's reading of a target word (checked against `bun run <word>` for a missing one).
+constexpr target_shape shape_of(std::string_view target) noexcept {
+  if (!target.empty() && (target[0] == '.' || target[0] == '/')) return target_shape::path;
+  if (is_javascript_name(target)) return target_shape::javascript;
+  const std::size_t slash = target.rfind('/');
+  const std::string_view last = slash == std::string_view::npos ? target : target.substr(slash + 1);
+  const std::size_t dot = last.rfind('.');
+  return dot != std::string_view::npos && dot > 0 && dot + 1 < last.size() ? target_shape::file
+                                                                            : target_shape::name;
+}
+
+/// The arguments a target gets from the words after it: as Bun, a `--` right after the target is dropped
+/// (`bun run x -- a` passes `a`); any later `--`, or one after another argument, is passed on.
+inline std::vector<std::string> target_arguments(std::span<const std::string_view> after_target) {
+  if (!after_target.empty() && after_target.front() == "--") after_target = after_target.subspan(1);
+  return {after_target.begin(), after_target.end()};
 }
 
 }}}  // namespace runtime::v1::run

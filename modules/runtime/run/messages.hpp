@@ -11,28 +11,15 @@
 #  include "runtime/detail/utf8.hpp"
 #endif
 #include "runtime/run/package_json.hpp"
+#include "runtime/run/lookup.hpp"
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_RUN_MESSAGES_HPP_)
 #define RUNTIME_RUN_MESSAGES_HPP_
 #include "runtime/config.hpp"
 
 namespace runtime { inline namespace v1 { namespace detail {
 
-// Bun's <r>, <red>, <d>, <b>, <magenta>.
-inline constexpr std::string_view run_reset = "\x1b[0m";
-inline constexpr std::string_view run_red = "\x1b[31m";
-inline constexpr std::string_view run_dim = "\x1b[2m";
-inline constexpr std::string_view run_bold = "\x1b[1m";
-inline constexpr std::string_view run_magenta = "\x1b[35m";
-inline constexpr std::string_view run_blue = "\x1b[34m";
-inline constexpr std::string_view run_yellow = "\x1b[33m";
-
 /// How the `$ ` line shows control characters: newline and tab raw, CR as \r, the others and DEL as \xNN.
 inline constexpr escape_policy run_echo_policy{.keep = "\n\t", .named = "\r"};
-
-/// Appends `style` when colour is on.
-inline void run_paint(std::string& out, bool color, std::string_view style) {
-  if (color) out += style;
-}
 
 /// "SIGTERM (Polite quit request)" (description dimmed in colour), the bare name for a signal without a description,
 /// "code 34" for a signal without a name.
@@ -46,22 +33,22 @@ inline void append_signal_text(std::string& out, int sig, bool color) {
   out += signal_table[i].name;
   if (signal_table[i].description.empty()) return;
   out += ' ';
-  run_paint(out, color, run_dim);
+  paint_style(out, color, ansi_dim);
   out += '(';
   out += signal_table[i].description;
   out += ')';
-  run_paint(out, color, run_reset);
+  paint_style(out, color, ansi_reset);
 }
 
 /// Bun's "error:" prefix: `<r><red>error<r><d>:<r> ` (the colon undimmed when `dim_colon` is false).
 inline void append_run_error(std::string& out, bool color, bool dim_colon = true) {
-  run_paint(out, color, run_reset);
-  run_paint(out, color, run_red);
+  paint_style(out, color, ansi_reset);
+  paint_style(out, color, ansi_red);
   out += "error";
-  run_paint(out, color, run_reset);
-  if (dim_colon) run_paint(out, color, run_dim);
+  paint_style(out, color, ansi_reset);
+  if (dim_colon) paint_style(out, color, ansi_dim);
   out += ':';
-  if (dim_colon) run_paint(out, color, run_reset);
+  if (dim_colon) paint_style(out, color, ansi_reset);
   out += ' ';
 }
 
@@ -75,16 +62,16 @@ namespace runtime { inline namespace v1 { namespace run {
 /// unchanged.
 inline std::string command_echo(std::string_view command, bool color = false) {
   std::string out;
-  detail::run_paint(out, color, detail::run_reset);
-  detail::run_paint(out, color, detail::run_dim);
-  detail::run_paint(out, color, detail::run_magenta);
+  detail::paint_style(out, color, detail::ansi_reset);
+  detail::paint_style(out, color, detail::ansi_dim);
+  detail::paint_style(out, color, detail::ansi_magenta);
   out += '$';
-  detail::run_paint(out, color, detail::run_reset);
+  detail::paint_style(out, color, detail::ansi_reset);
   out += ' ';
-  detail::run_paint(out, color, detail::run_dim);
-  detail::run_paint(out, color, detail::run_bold);
+  detail::paint_style(out, color, detail::ansi_dim);
+  detail::paint_style(out, color, detail::ansi_bold);
   out += detail::utf8_replace_invalid(detail::escaped(command, detail::run_echo_policy));
-  detail::run_paint(out, color, detail::run_reset);
+  detail::paint_style(out, color, detail::ansi_reset);
   out += '\n';
   return out;
 }
@@ -101,11 +88,11 @@ inline std::optional<std::string> script_failure(std::string_view event, int exi
   std::string out;
   detail::append_run_error(out, color);
   out += "script ";
-  detail::run_paint(out, color, detail::run_bold);
+  detail::paint_style(out, color, detail::ansi_bold);
   out += '"';
   out += event;
   out += '"';
-  detail::run_paint(out, color, detail::run_reset);
+  detail::paint_style(out, color, detail::ansi_reset);
   if (signal != 0) {
     out += " was terminated by signal ";
     detail::append_signal_text(out, signal, color);
@@ -113,7 +100,7 @@ inline std::optional<std::string> script_failure(std::string_view event, int exi
     out += " exited with code ";
     out += std::to_string(exit_code);
   }
-  detail::run_paint(out, color, detail::run_reset);
+  detail::paint_style(out, color, detail::ansi_reset);
   out += '\n';
   return out;
 }
@@ -137,15 +124,15 @@ inline std::optional<std::string> program_failure(std::string_view program, int 
     detail::append_run_error(out, color);
     out += '"';
   }
-  detail::run_paint(out, color, detail::run_bold);
+  detail::paint_style(out, color, detail::ansi_bold);
   out += name;
-  detail::run_paint(out, color, detail::run_reset);
+  detail::paint_style(out, color, detail::ansi_reset);
   out += '"';
   if (signal != 0) {
     out += " due to signal ";
-    detail::run_paint(out, color, detail::run_bold);
+    detail::paint_style(out, color, detail::ansi_bold);
     detail::append_signal_text(out, signal, color);
-    detail::run_paint(out, color, detail::run_reset);
+    detail::paint_style(out, color, detail::ansi_reset);
   } else {
     out += " exited with code ";
     out += std::to_string(exit_code);
@@ -154,16 +141,54 @@ inline std::optional<std::string> program_failure(std::string_view program, int 
   return out;
 }
 
-/// Bun's answer when there is no such script, program or file: `error: Script not found "<name>"` and a newline.
-inline std::string script_not_found(std::string_view name, bool color = false) {
+/// Bun's answer when nothing called `name` was found: `error: <what> "<name>"` and a newline, where `what` is
+/// "Script not found", "Module not found" or "File not found". A name of more than 200 bytes is cut there (at a
+/// UTF-8 boundary) and ends in "...": a 100 KB argument stays a short line (Bun prints it whole).
+inline std::string not_found(std::string_view what, std::string_view name, bool color = false) {
+  constexpr std::size_t limit = 200;
   std::string out;
   detail::append_run_error(out, color);
-  detail::run_paint(out, color, detail::run_bold);
-  out += "Script not found \"";
-  detail::run_paint(out, color, detail::run_bold);
-  out += name;
-  detail::run_paint(out, color, detail::run_reset);
+  detail::paint_style(out, color, detail::ansi_bold);
+  out += what;
+  out += " \"";
+  detail::paint_style(out, color, detail::ansi_bold);
+  out += detail::utf8_truncate(name, limit);
+  if (name.size() > limit) out += "...";
+  detail::paint_style(out, color, detail::ansi_reset);
   out += "\"\n";
+  return out;
+}
+
+/// Bun's answer when there is no such script, program or file: `error: Script not found "<name>"` and a newline.
+inline std::string script_not_found(std::string_view name, bool color = false) {
+  return not_found("Script not found", name, color);
+}
+
+/// Bun 1.4.5's answer for a target that is nowhere, by its shape (run::shape_of): `Module not found` for a path
+/// or a JavaScript name, `File not found` for another name with an extension, else `Script not found`.
+inline std::string target_not_found(std::string_view target, bool color = false) {
+  switch (shape_of(target)) {
+    case target_shape::path:
+    case target_shape::javascript: return not_found("Module not found", target, color);
+    case target_shape::file: return not_found("File not found", target, color);
+    case target_shape::name: break;
+  }
+  return script_not_found(target, color);
+}
+
+/// The answer of a runner that is not a JavaScript runtime (`runner`: "rt") to a JavaScript or TypeScript file
+/// that exists: an error naming the file and a note naming bun and node as the way to run it.
+inline std::string javascript_target(std::string_view runner, std::string_view target, bool color = false) {
+  std::string out;
+  detail::append_run_error(out, color);
+  out += runner;
+  out += " runs programs, shell scripts and package.json scripts, not JavaScript or TypeScript files: \"";
+  out += target;
+  out += "\"\nnote: run it with bun (bun run ";
+  out += target;
+  out += ") or node (node ";
+  out += target;
+  out += ")\n";
   return out;
 }
 
@@ -179,34 +204,34 @@ inline std::string script_list(const package_json* package, std::string_view run
                                bool color = false) {
   std::string out;
   if (!package || package->scripts.empty()) {
-    detail::run_paint(out, color, detail::run_reset);
-    detail::run_paint(out, color, detail::run_yellow);
+    detail::paint_style(out, color, detail::ansi_reset);
+    detail::paint_style(out, color, detail::ansi_yellow);
     out += package ? "No \"scripts\" found in package.json." : "No package.json found.";
-    detail::run_paint(out, color, detail::run_reset);
+    detail::paint_style(out, color, detail::ansi_reset);
     out += '\n';
     return out;
   }
-  detail::run_paint(out, color, detail::run_bold);
+  detail::paint_style(out, color, detail::ansi_bold);
   out += "package.json scripts (" + std::to_string(package->scripts.size()) + " found):";
-  detail::run_paint(out, color, detail::run_reset);
+  detail::paint_style(out, color, detail::ansi_reset);
   out += '\n';
   for (const auto& [name, script] : package->scripts) {
     out += "  ";
-    detail::run_paint(out, color, detail::run_dim);
+    detail::paint_style(out, color, detail::ansi_dim);
     out += '$';
-    detail::run_paint(out, color, detail::run_reset);
+    detail::paint_style(out, color, detail::ansi_reset);
     out += ' ';
     out += run_command;
-    detail::run_paint(out, color, detail::run_reset);
+    detail::paint_style(out, color, detail::ansi_reset);
     out += ' ';
-    detail::run_paint(out, color, detail::run_blue);
+    detail::paint_style(out, color, detail::ansi_plain_blue);
     out += name;
-    detail::run_paint(out, color, detail::run_reset);
+    detail::paint_style(out, color, detail::ansi_reset);
     out += "\n  ";
-    detail::run_paint(out, color, detail::run_dim);
+    detail::paint_style(out, color, detail::ansi_dim);
     out += "  ";
     detail::append_escaped(out, script, detail::escape::log_line);
-    detail::run_paint(out, color, detail::run_reset);
+    detail::paint_style(out, color, detail::ansi_reset);
     out += "\n\n";
   }
   return out;

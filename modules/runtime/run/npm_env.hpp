@@ -3,6 +3,9 @@
 // runs, with Bun's rule for each about a value the environment already holds. Tools read them to detect their
 // package manager.
 #ifndef RUNTIME_MODULE
+#  include <algorithm>
+#  include <climits>
+#  include <unistd.h>
 #  include <optional>
 #  include <string>
 #  include <string_view>
@@ -51,6 +54,19 @@ struct runner_identity {
   std::string execpath;    ///< npm_execpath: the runner's own executable (Bun: the real path of /proc/self/exe)
   std::string user_agent;  ///< npm_config_user_agent (see run::user_agent)
 };
+
+/// The identity of the running program as Bun 1.4.5 builds its own: `execpath` the real path of
+/// /proc/self/exe (empty when it cannot be read), `user_agent` run::user_agent(name, version, node_version).
+inline runner_identity self_identity(std::string_view name, std::string_view version,
+                                     std::string_view node_version = "?") {
+  runner_identity id;
+  // The kernel's link is already the canonical path: one readlink, where realpath(3) would lstat each part.
+  char buf[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf);
+  if (n > 0 && static_cast<std::size_t>(n) < sizeof buf) id.execpath.assign(buf, static_cast<std::size_t>(n));
+  id.user_agent = user_agent(name, version, node_version);
+  return id;
+}
 
 /// One run's facts, from which npm_variables builds the variables.
 struct npm_context {
@@ -108,6 +124,44 @@ inline environment child_environment(const environment& env, const npm_context& 
   for (const auto& [k, v] : npm_variables(env, c)) out = out.with(k, v);
   const std::string_view package_dir = c.package ? std::string_view(c.package->dir) : std::string_view();
   return out.with("PATH", child_path(c.cwd, package_dir, env.get("PATH").value_or("")));
+}
+
+/// child_environment as the `KEY=value` entries a spawn takes (sorted by key), built in one pass: no
+/// intermediate environment per variable, which keeps a run's start-up cost near a bare spawn.
+inline std::vector<std::string> child_environment_entries(const environment& env, const npm_context& c) {
+  std::vector<std::pair<std::string, std::string>> set = npm_variables(env, c);
+  const std::string_view package_dir = c.package ? std::string_view(c.package->dir) : std::string_view();
+  set.emplace_back("PATH", child_path(c.cwd, package_dir, env.get("PATH").value_or("")));
+  // The last value of a key wins, as with successive with() calls (a dozen keys: a linear look is enough).
+  std::vector<std::pair<std::string, std::string>> unique;
+  unique.reserve(set.size());
+  for (auto& kv : set) {
+    auto same = std::find_if(unique.begin(), unique.end(), [&](const auto& u) { return u.first == kv.first; });
+    if (same != unique.end()) same->second = std::move(kv.second);
+    else unique.push_back(std::move(kv));
+  }
+  std::sort(unique.begin(), unique.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  out.reserve(env.size() + unique.size());
+  const auto entry = [](std::string_view k, std::string_view v) {
+    std::string s;
+    s.reserve(k.size() + 1 + v.size());
+    s.append(k).push_back('=');
+    s.append(v);
+    return s;
+  };
+  auto u = unique.begin();
+  for (const auto& [k, v] : env) {
+    for (; u != unique.end() && u->first < k; ++u) out.push_back(entry(u->first, u->second));
+    if (u != unique.end() && u->first == k) {
+      out.push_back(entry(u->first, u->second));
+      ++u;
+    } else {
+      out.push_back(entry(k, v));
+    }
+  }
+  for (; u != unique.end(); ++u) out.push_back(entry(u->first, u->second));
+  return out;
 }
 
 }}}  // namespace runtime::v1::run
