@@ -142,18 +142,16 @@ inline std::optional<std::string> program_failure(std::string_view program, int 
 }
 
 /// Bun's answer when nothing called `name` was found: `error: <what> "<name>"` and a newline, where `what` is
-/// "Script not found", "Module not found" or "File not found". A name of more than 200 bytes is cut there (at a
-/// UTF-8 boundary) and ends in "...": a 100 KB argument stays a short line (Bun prints it whole).
+/// "Script not found", "Module not found" or "File not found". A long name is cut as every message cuts what it
+/// echoes (detail::cut_for_message): a 100 KB argument stays a short line (Bun prints it whole).
 inline std::string not_found(std::string_view what, std::string_view name, bool color = false) {
-  constexpr std::size_t limit = 200;
   std::string out;
   detail::append_run_error(out, color);
   detail::paint_style(out, color, detail::ansi_bold);
   out += what;
   out += " \"";
   detail::paint_style(out, color, detail::ansi_bold);
-  out += detail::utf8_truncate(name, limit);
-  if (name.size() > limit) out += "...";
+  out += detail::cut_for_message(name);
   detail::paint_style(out, color, detail::ansi_reset);
   out += "\"\n";
   return out;
