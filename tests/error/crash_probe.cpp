@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -18,8 +19,10 @@
 #include <thread>
 #if RUNTIME_USE_MODULES
 import runtime.error;
+import runtime.signal;
 #else
 #include <runtime/error.hpp>
+#include <runtime/signal.hpp>
 #endif
 
 // Allocation guard: the crash handler runs on the alternate signal stack and must not allocate, so any
@@ -186,6 +189,34 @@ int main(int argc, char** argv) {
     fcntl(fds[1], F_SETFL, 0);
     dup2(fds[1], 2);
     probe_null_deref();
+  } else if (mode == "hook-segv" || mode == "term-during-report") {
+    // A report stuck on a full stderr must end by its own timeout with the crash's signal: neither the
+    // shutdown deadline (hook-segv: the fault is in a shutdown hook, the deadline passes during the report)
+    // nor a SIGTERM sent meanwhile (term-during-report, default disposition) may end it first.
+    runtime::crash::set_report_timeout(2);
+    int fds[2];
+    if (pipe(fds) != 0) return 3;
+    fcntl(fds[1], F_SETFL, O_NONBLOCK);
+    static char junk[4096];
+    while (write(fds[1], junk, sizeof junk) > 0) {
+    }
+    fcntl(fds[1], F_SETFL, 0);
+    if (mode == "term-during-report") {
+      std::thread([] {
+        usleep(300 * 1000);
+        kill(getpid(), SIGTERM);
+      }).detach();
+      dup2(fds[1], 2);
+      probe_null_deref();
+    }
+    auto& sd = runtime::signal::shutdown::install(
+        {.signals = {SIGINT, SIGTERM}, .deadline = std::chrono::milliseconds(300)});
+    sd.add_hook("faulting", [fd = fds[1]] {
+      dup2(fd, 2);
+      probe_null_deref();
+    });
+    kill(getpid(), SIGTERM);
+    sd.wait();
   } else if (mode == "handler-crash") {
     runtime::crash::testing::fault_while_reporting(true);
     probe_null_deref();

@@ -134,8 +134,13 @@ class shutdown {
     const sigset_t mask = detail::to_sigset(opts_.signals);
     sigset_t old;
     pthread_sigmask(SIG_BLOCK, &mask, &old);
-    for (int sig = 1; sig < 64; ++sig)
-      if (owned_.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
+    {
+      // A run_child starting now waits, so it never saves our handler to restore it after we are gone.
+      const std::lock_guard dispositions(detail::disposition_mutex());
+      detail::test_point(detail::test_point_id::uninstalling);
+      for (int sig = 1; sig < 64; ++sig)
+        if (owned_.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
+    }
     auto& st = detail::state();
     st.wake_fd.store(-1);
     [[maybe_unused]] auto n = ::write(wake_wr_, &detail::quit_byte, 1);
@@ -285,10 +290,12 @@ class shutdown {
     st.exit_on_signal.store(opts_.on_signal == exit_mode::exit_process);
     st.watcher_live.store(!opts_.on_demand_watcher);
 
+    (void)detail::inherited_slot();  // what the process inherited, before we change it
     const sigset_t mask = detail::to_sigset(opts_.signals);
     sigset_t old;
     pthread_sigmask(SIG_BLOCK, &mask, &old);
     try {
+      const std::lock_guard dispositions(detail::disposition_mutex());
       for (int sig = 1; sig < 64; ++sig) {
         if (!opts_.signals.contains(sig)) continue;
         struct sigaction cur {};
