@@ -75,7 +75,10 @@ struct shutdown_options {
   /// exit_mode::return_from_wait. Until then the process has no extra thread, and a shutdown signal with
   /// exit_mode::exit_process ends it straight from the handler (same status; no hooks exist to run, and
   /// stdio buffers are not flushed, as with the default disposition): for programs that write with write(2)
-  /// or flush as they go, and care about start-up time.
+  /// or flush as they go, and care about start-up time. Flushing cannot be done there safely: fflush takes
+  /// the stdio locks, and the signal may have interrupted a printf holding them (on this or another thread),
+  /// so it could deadlock or write a half-updated buffer. A program that needs its stdio flushed on a signal
+  /// adds a hook (which starts the watcher; exit_process then flushes before exiting) or leaves this off.
   bool on_demand_watcher = false;
   /// Also catch a signal that was ignored (SIG_IGN) at install. By default such a signal stays ignored, as the
   /// GNU coding standards ask: nohup ignores SIGHUP, and `sh` starts background jobs with SIGINT and SIGQUIT
