@@ -328,7 +328,7 @@ TEST_CASE("runtime::signal::run_child") {
     const auto z = write_exec("z", "\x7f" "ELFgarbage");
     CHECK(message({z}, {}) == "signal.spawn_failed ENOEXEC: " + z + ": Exec format error (posix_spawn())");
     std::vector<std::string> big;
-    for (int i = 0; i < 40; ++i) big.push_back("BIG" + std::to_string(i) + "=" + std::string(100000, 'x'));
+    for (int i = 0; i < 80; ++i) big.push_back("BIG" + std::to_string(i) + "=" + std::string(100000, 'x'));
     CHECK(message({"/bin/true"}, big) == "signal.spawn_failed E2BIG: /bin/true: Argument list too long (posix_spawn())");
     CHECK(message({(dir / "missing").string()}, {}) == "signal.program_not_found command not found: " +
                                                          (dir / "missing").string());

@@ -421,7 +421,7 @@ def case_spawn_errors(tmp):
     p = run(["run", "--", z])
     want = "ENOEXEC: %s: Exec format error (posix_spawn())" % z
     expect(p.returncode == 1 and want.encode() in p.stderr, "ENOEXEC: %s %r" % (p.returncode, p.stderr))
-    p = run(["run", "--big-env", "3000000", "--", "/bin/true"])
+    p = run(["run", "--big-env", "8000000", "--", "/bin/true"])
     want = "E2BIG: /bin/true: Argument list too long (posix_spawn())"
     expect(p.returncode == 1 and want.encode() in p.stderr, "E2BIG: %s %r" % (p.returncode, p.stderr))
 

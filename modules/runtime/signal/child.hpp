@@ -158,11 +158,15 @@ class child_session {
       }
       if (rc != 0) fail(errno);
       if (info.si_code != CLD_STOPPED) break;
-      // Take the stop report (WSTOPPED alone never reaps), then stop with the child.
+      // Take the stop report (WSTOPPED alone never reaps), then stop with the child, unless it has been
+      // continued since (a Ctrl-Z that also stopped us, in our group, and the shell's `fg` continued both).
       siginfo_t taken{};
       while (::waitid(P_PID, static_cast<id_t>(pid_), &taken, WSTOPPED | WNOHANG) != 0 && errno == EINTR) {
       }
-      stop_with_child();
+      siginfo_t continued{};
+      while (::waitid(P_PID, static_cast<id_t>(pid_), &continued, WCONTINUED | WNOHANG) != 0 && errno == EINTR) {
+      }
+      if (continued.si_pid == 0) stop_with_child();
     }
     test_point(test_point_id::child_ended);
     stop_forwarding();
