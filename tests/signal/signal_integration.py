@@ -444,6 +444,9 @@ def pty_run(args, feed, timeout=10.0):
             os.write(fd, steps.pop(0)[1])
         left = deadline - time.monotonic()
         if left <= 0:
+            state = subprocess.run(["ps", "-o", "pid,ppid,pgid,tpgid,stat,wchan:24,args", "-s", str(pid)],
+                                   capture_output=True, text=True).stdout
+            out += b"\n[processes]\n" + state.encode()
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             os.close(fd)
@@ -492,9 +495,10 @@ def case_terminal(tmp):
     expect(os.WIFEXITED(st) and os.WEXITSTATUS(st) == 4, "read from the terminal: status %r, output %r" % (st, out))
     expect(b"got hello" in out, "the child could not read the terminal: %r" % out)
     expect(b"foreground: yes" in out, "the terminal was not given back: %r" % out)
-    f = os.path.join(tmp, "ctrlc.pids")
-    st, out = pty_run(["run", "--", "sh", "-c", "echo $$ > %s; echo ready; sleep 30; echo after" % f],
-                      [(b"ready", b"\x03")])
+    # (The program says ready itself: dash -c catches SIGINT and defers one that comes between commands.)
+    wait = ("import signal, sys, time; signal.signal(signal.SIGINT, signal.SIG_DFL); print('ready', flush=True); "
+            "time.sleep(30); print('after')")
+    st, out = pty_run(["run", "--", sys.executable, "-c", wait], [(b"ready", b"\x03")])
     expect(os.WIFSIGNALED(st) and os.WTERMSIG(st) == signal.SIGINT, "Ctrl-C: status %r, output %r" % (st, out))
     expect(b"after" not in out, "Ctrl-C did not end the script")
     # Ctrl-Z stops the child's group; we stop with it, and once continued the child has the terminal again.
