@@ -457,16 +457,15 @@ inline child_result run_child(const std::vector<std::string>& argv, const std::v
                                 argv[0]);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  // Reset in the child only what this process changed: signals ignored since start-up (not inherited) and
-  // SIGCHLD; an inherited SIG_IGN stays. Handlers (ours: the forwarding) become the default through exec.
+  // Reset in the child only what this process changed: every signal to the default except those inherited
+  // as ignored, which stay as they are (still ignored, unless we caught one since: exec resets a handler).
+  // One set for posix_spawn, no per-signal query here (rt run's start-up is measured).
   sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGCHLD);
-  for (int sig = 1; sig < 64; ++sig) {
-    if (sig == SIGKILL || sig == SIGSTOP || inherited.ignores(sig)) continue;
-    struct sigaction cur {};
-    if (::sigaction(sig, nullptr, &cur) == 0 && detail::ignores(cur)) sigaddset(&defaults, sig);
-  }
+  sigfillset(&defaults);
+  sigdelset(&defaults, SIGKILL);
+  sigdelset(&defaults, SIGSTOP);
+  for (int sig = 1; sig < 64; ++sig)
+    if (sig != SIGCHLD && inherited.ignores(sig)) sigdelset(&defaults, sig);
   short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
   if (opts.new_process_group) {
     flags |= POSIX_SPAWN_SETPGROUP;

@@ -234,7 +234,7 @@ inline std::mutex& disposition_mutex() noexcept {
   return m;
 }
 
-/// The signal state this process inherited: which signals were ignored (SIG_IGN) and the signal mask, as
+/// The signal state this process inherited: which standard signals were ignored (SIG_IGN) and the mask, as
 /// they were when the signal module was first used (shutdown::install, run_child, inherited_signals), before
 /// it changed anything. A child gets them back; exit_like re-raises only a signal that was not ignored.
 struct inherited_signal_state {
@@ -243,9 +243,11 @@ struct inherited_signal_state {
   bool ignores(int sig) const noexcept { return sig > 0 && sig < 64 && ((ignored >> sig) & 1U) != 0; }
 };
 
+// The standard signals only (1-31): a real-time signal inherited as ignored is so rare that it is not worth
+// 32 more system calls at every start-up; such a signal is treated as not ignored (reset in a child).
 inline inherited_signal_state take_inherited_signals() noexcept {
   inherited_signal_state st;
-  for (int sig = 1; sig < 64; ++sig) {
+  for (int sig = 1; sig < 32; ++sig) {
     struct sigaction cur {};
     if (::sigaction(sig, nullptr, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) == 0 && cur.sa_handler == SIG_IGN)
       st.ignored |= 1ULL << sig;
