@@ -120,6 +120,9 @@ struct hook_guard {
 void usr1_before_spawn(sig::testing::point p) noexcept {
   if (p == sig::testing::point::before_spawn) signal_on_another_thread(SIGUSR1);
 }
+void usr1_when_ended(sig::testing::point p) noexcept {
+  if (p == sig::testing::point::child_ended) signal_on_another_thread(SIGUSR1);
+}
 void usr1_after_exit(sig::testing::point p) noexcept {
   if (p == sig::testing::point::child_exited) signal_on_another_thread(SIGUSR1);
 }
@@ -225,27 +228,46 @@ TEST_CASE("runtime::signal::run_child") {
     auto r = sig::run_child({"/bin/sh", "-c", "sleep 20; exit 0"}, {}, o);
     CHECK(r.signal == SIGINT);
   }
-  SUBCASE("the child starts with an empty mask and default dispositions") {
+  SUBCASE("the child gets the inherited mask and ignored signals; what we ignored since is reset") {
+    // SIGUSR2 ignored and SIGWINCH blocked "by our parent" (before the snapshot); SIGUSR1 ignored by us later.
+    struct sigaction ign {}, prev1 {}, prev2 {};
+    ign.sa_handler = SIG_IGN;
+    ::sigaction(SIGUSR2, &ign, &prev2);
     sigset_t block, old;
     sigemptyset(&block);
-    sigaddset(&block, SIGUSR2);
+    sigaddset(&block, SIGWINCH);
     pthread_sigmask(SIG_BLOCK, &block, &old);
-    struct sigaction ign {}, prev {};
-    ign.sa_handler = SIG_IGN;
-    ::sigaction(SIGUSR1, &ign, &prev);
+    sig::testing::retake_inherited_signals();
+    CHECK(sig::inherited_signals().ignores(SIGUSR2));
+    CHECK_FALSE(sig::inherited_signals().ignores(SIGUSR1));
+    ::sigaction(SIGUSR1, &ign, &prev1);
     pid_t seen = 0;
     sig::child_options o;
     o.on_spawn = [&](pid_t p) { seen = p; };
+    // Standard signals only: glibc keeps its internal real-time signals (32, 33) to itself.
+    const std::string want_ign = std::to_string(1UL << (SIGUSR2 - 1));
+    const std::string want_blk = std::to_string(1UL << (SIGWINCH - 1));
     auto r = sig::run_child(
-        // Standard signals only: glibc keeps its internal real-time signals (32, 33) to itself.
         {"/bin/sh", "-c", "blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' /proc/self/status); "
                           "ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/self/status); "
-                          "[ $((0x$blk & 0x7fffffff)) -eq 0 ] && [ $((0x$ign & 0x7fffffff)) -eq 0 ]"},
+                          "[ $((0x$blk & 0x7fffffff)) -eq " + want_blk + " ] && [ $((0x$ign & 0x7fffffff)) -eq " +
+                              want_ign + " ]"},
         {}, o);
-    ::sigaction(SIGUSR1, &prev, nullptr);
+    ::sigaction(SIGUSR1, &prev1, nullptr);
+    ::sigaction(SIGUSR2, &prev2, nullptr);
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    sig::testing::retake_inherited_signals();
     CHECK(r.exit_code == 0);
     CHECK(seen == r.pid);
+  }
+  SUBCASE("the child leads its own process group by default; new_process_group off keeps ours") {
+    auto r = sig::run_child({"/bin/sh", "-c", "[ \"$(ps -o pgid= -p $$ | tr -d ' ')\" = $$ ]"}, {});
+    CHECK(r.exit_code == 0);
+    sig::child_options o;
+    o.new_process_group = false;
+    r = sig::run_child({"/bin/sh", "-c", "[ \"$(ps -o pgid= -p $$ | tr -d ' ')\" = " + std::to_string(::getpgrp()) + " ]"},
+                       {}, o);
+    CHECK(r.exit_code == 0);
   }
   SUBCASE("dispositions are restored afterwards") {
     struct sigaction before {}, after {};
@@ -265,18 +287,52 @@ TEST_CASE("runtime::signal::run_child") {
       CHECK(e.code() == "signal.wait_failed");
     }
   }
-  SUBCASE("with SIGCHLD ignored the status cannot be known: an error") {
-    struct sigaction ign {}, prev {};
-    ign.sa_handler = SIG_IGN;
-    ::sigaction(SIGCHLD, &ign, &prev);
-    bool threw = false;
-    try {
-      sig::run_child({"/bin/sh", "-c", "exit 3"}, {});
-    } catch (const runtime::error& e) {
-      threw = e.kind() == runtime::error_kind::signal;
+  SUBCASE("SIGCHLD ignored (a careless parent) is set back to the default, and the status is had") {
+    for (const int flags : {0, SA_NOCLDWAIT}) {
+      struct sigaction ign {}, prev {}, now {};
+      ign.sa_handler = flags != 0 ? SIG_DFL : SIG_IGN;
+      ign.sa_flags = flags;
+      ::sigaction(SIGCHLD, &ign, &prev);
+      auto r = sig::run_child({"/bin/sh", "-c", "exit 3"}, {});
+      ::sigaction(SIGCHLD, nullptr, &now);
+      ::sigaction(SIGCHLD, &prev, nullptr);
+      CHECK(r.exit_code == 3);
+      CHECK((now.sa_handler == SIG_DFL));
+      CHECK((now.sa_flags & SA_NOCLDWAIT) == 0);
     }
-    ::sigaction(SIGCHLD, &prev, nullptr);
-    CHECK(threw);
+  }
+  SUBCASE("spawn failures say why, as Bun does") {
+    const auto dir = std::filesystem::temp_directory_path() / ("signal_test_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto write_exec = [&](const char* name, std::string_view text) {
+      const auto p = (dir / name).string();
+      FILE* f = std::fopen(p.c_str(), "wb");
+      REQUIRE(f != nullptr);
+      std::fwrite(text.data(), 1, text.size(), f);
+      std::fclose(f);
+      std::filesystem::permissions(p, std::filesystem::perms::owner_all);
+      return p;
+    };
+    const auto message = [](const std::vector<std::string>& argv, const std::vector<std::string>& envp) {
+      try {
+        sig::run_child(argv, envp);
+      } catch (const runtime::error& e) {
+        return e.code() + " " + e.message();
+      }
+      return std::string("no error");
+    };
+    const auto y = write_exec("y", "#!/nonexistent/interp\necho hi\n");
+    CHECK(message({y}, {}) == "signal.spawn_failed ENOENT: " + y +
+                                  ": No such file or directory (posix_spawn()); its interpreter /nonexistent/interp "
+                                  "was not found");
+    const auto z = write_exec("z", "\x7f" "ELFgarbage");
+    CHECK(message({z}, {}) == "signal.spawn_failed ENOEXEC: " + z + ": Exec format error (posix_spawn())");
+    std::vector<std::string> big;
+    for (int i = 0; i < 80; ++i) big.push_back("BIG" + std::to_string(i) + "=" + std::string(100000, 'x'));
+    CHECK(message({"/bin/true"}, big) == "signal.spawn_failed E2BIG: /bin/true: Argument list too long (posix_spawn())");
+    CHECK(message({(dir / "missing").string()}, {}) == "signal.program_not_found command not found: " +
+                                                         (dir / "missing").string());
+    std::filesystem::remove_all(dir);
   }
   SUBCASE("an exception from on_spawn kills and reaps the child and removes forwarding") {
     struct sigaction before {}, after {};
@@ -320,6 +376,21 @@ TEST_CASE("runtime::signal::run_child") {
     CHECK(r.exit_code == 0);
     CHECK(eventually([] { return usr1_count.load() == 1; }));
   }
+  SUBCASE("a signal that arrives once the child has exited, before forwarding stops, reaches the process") {
+    // The child's zombie would take it and drop it: the signal is ours, and re-raised afterwards.
+    for (int round = 0; round < 10; ++round) {
+      usr1_counter counter;
+      sig::child_options o;
+      o.forward = sig::signal_set{SIGUSR1};
+      sig::child_result r;
+      {
+        hook_guard g(&usr1_when_ended);
+        r = sig::run_child({"/bin/sh", "-c", "exit 0"}, {}, o);
+      }
+      CHECK(r.exit_code == 0);
+      CHECK(eventually([] { return usr1_count.load() == 1; }));
+    }
+  }
   SUBCASE("the child is reaped only after a handler in flight has forwarded to it") {
     usr1_counter counter;
     in_hook = false;
@@ -357,6 +428,43 @@ TEST_CASE("runtime::signal::run_child") {
     CHECK((during.sa_handler == SIG_IGN));
     ::sigaction(SIGHUP, &prev, nullptr);
   }
+}
+
+namespace {
+// uninstall, at the moment it restores the old handlers, lets another thread start a run_child.
+std::atomic<bool> child_thread_started{false};
+std::thread child_thread;
+struct sigaction seen_during_child {}, seen_after_child {};
+void start_child_while_uninstalling(sig::testing::point p) noexcept {
+  if (p != sig::testing::point::uninstalling || child_thread_started.exchange(true)) return;
+  child_thread = std::thread([] {
+    sig::child_options o;
+    o.on_spawn = [](pid_t) { ::sigaction(SIGTERM, nullptr, &seen_during_child); };
+    sig::run_child({"/bin/sh", "-c", "exit 0"}, {}, o);
+    ::sigaction(SIGTERM, nullptr, &seen_after_child);
+  });
+  ::usleep(50 * 1000);  // time for the child thread to reach its handlers (it must wait for us)
+}
+}  // namespace
+
+TEST_CASE("runtime::signal::run_child while a coordinator is uninstalled") {
+  struct sigaction before {};
+  ::sigaction(SIGTERM, nullptr, &before);
+  sig::shutdown_options so;
+  so.on_signal = sig::exit_mode::return_from_wait;
+  auto& sd = sig::shutdown::install(so);
+  child_thread_started = false;
+  {
+    hook_guard g(&start_child_while_uninstalling);
+    sd.uninstall();
+  }
+  REQUIRE(child_thread_started.load());
+  child_thread.join();
+  // The child was forwarded to (our handler, not the coordinator's restored over it), and afterwards the
+  // disposition is the one from before the coordinator: never the uninstalled coordinator's handler.
+  CHECK((seen_during_child.sa_flags & SA_SIGINFO) != 0);
+  CHECK((seen_after_child.sa_handler == before.sa_handler));
+  CHECK((seen_after_child.sa_flags & SA_SIGINFO) == (before.sa_flags & SA_SIGINFO));
 }
 
 TEST_CASE("runtime::signal::run_child with a shutdown coordinator") {

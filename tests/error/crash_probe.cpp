@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 // Crash probe for the integration tests (crash_test.py): installs runtime::crash, then dies the way argv[1]
 // says. Usage: crash_probe <mode> [report-dir]
+#include <dlfcn.h>
 #include <fcntl.h>
+#include <link.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -18,8 +21,10 @@
 #include <thread>
 #if RUNTIME_USE_MODULES
 import runtime.error;
+import runtime.signal;
 #else
 #include <runtime/error.hpp>
+#include <runtime/signal.hpp>
 #endif
 
 // Allocation guard: the crash handler runs on the alternate signal stack and must not allocate, so any
@@ -122,6 +127,12 @@ __attribute__((noinline, no_sanitize("undefined"))) int probe_divide_by_zero() {
 
 [[gnu::noinline]] void probe_throw_std() { throw std::runtime_error("plain std exception"); }
 
+// Set by tests/error/slow_ctor.cpp's constructor, which then never returns: its dlopen holds the loader's lock.
+extern "C" {
+[[gnu::visibility("default")]] volatile int crash_probe_ctor_running = 0;
+}
+std::atomic<int> probe_holding_phdr{0};
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: crash_probe <mode> [report-dir]\n");
@@ -132,7 +143,7 @@ int main(int argc, char** argv) {
   runtime::crash::set_command("probe-command");
   runtime::crash::set_features("feature_one,feature_two");
   runtime::crash::set_facts("probe-ci", "");
-  if (argc > 2) runtime::crash::set_report_dir(argv[2]);
+  if (argc > 2 && mode != "loader-lock") runtime::crash::set_report_dir(argv[2]);
   if (mode == "json-utf8") {
     // The slots take whatever bytes the program gives: ill-formed UTF-8, and a command cut by the 128-byte
     // slot in the middle of a two-byte character. The crash file must still be valid UTF-8 JSON.
@@ -185,6 +196,66 @@ int main(int argc, char** argv) {
     }
     fcntl(fds[1], F_SETFL, 0);
     dup2(fds[1], 2);
+    probe_null_deref();
+  } else if (mode == "hook-segv" || mode == "term-during-report") {
+    // A report stuck on a full stderr must end by its own timeout with the crash's signal: neither the
+    // shutdown deadline (hook-segv: the fault is in a shutdown hook, the deadline passes during the report)
+    // nor a SIGTERM sent meanwhile (term-during-report, default disposition) may end it first.
+    runtime::crash::set_report_timeout(2);
+    int fds[2];
+    if (pipe(fds) != 0) return 3;
+    fcntl(fds[1], F_SETFL, O_NONBLOCK);
+    static char junk[4096];
+    while (write(fds[1], junk, sizeof junk) > 0) {
+    }
+    fcntl(fds[1], F_SETFL, 0);
+    if (mode == "term-during-report") {
+      std::thread([] {
+        usleep(300 * 1000);
+        kill(getpid(), SIGTERM);
+      }).detach();
+      dup2(fds[1], 2);
+      probe_null_deref();
+    }
+    // The pipe is drained after a second (by a helper process, into our real stderr): then the deadline's
+    // message and the report race for it, and the report must win because the deadline waits for it.
+    if (fork() == 0) {
+      close(fds[1]);
+      sleep(1);
+      char buf[4096];
+      ssize_t n;
+      while ((n = read(fds[0], buf, sizeof buf)) > 0)
+        if (write(2, buf, static_cast<std::size_t>(n)) < 0) break;
+      _exit(0);
+    }
+    close(fds[0]);
+    auto& sd = runtime::signal::shutdown::install(
+        {.signals = {SIGINT, SIGTERM}, .deadline = std::chrono::milliseconds(300)});
+    sd.add_hook("faulting", [fd = fds[1]] {
+      dup2(fd, 2);
+      probe_null_deref();
+    });
+    kill(getpid(), SIGTERM);
+    for (;;) pause();  // not sd.wait(), which blocks the signals here: the deadline's may come to this thread
+  } else if (mode == "loader-lock") {
+    // Other threads hold the loader's locks when we crash: one inside dl_iterate_phdr (its callback never
+    // returns), and, given a library, one inside dlopen (its constructor never returns). The report must
+    // still come at once, with a backtrace.
+    // dlopen first: it needs dl_iterate_phdr's lock for a moment before it runs the constructor.
+    const char* lib = argc > 2 ? argv[2] : nullptr;
+#ifndef PROBE_STATIC
+    if (lib != nullptr) std::thread([lib] { dlopen(lib, RTLD_NOW); }).detach();
+#else
+    lib = nullptr;  // a static program has no dlopen to speak of: dl_iterate_phdr's lock is the one
+#endif
+    while (lib != nullptr && crash_probe_ctor_running == 0) usleep(200);
+    std::thread([] {
+      dl_iterate_phdr([](dl_phdr_info*, std::size_t, void*) -> int {
+        probe_holding_phdr.store(1);
+        for (;;) pause();
+      }, nullptr);
+    }).detach();
+    while (probe_holding_phdr.load() == 0) usleep(200);
     probe_null_deref();
   } else if (mode == "handler-crash") {
     runtime::crash::testing::fault_while_reporting(true);

@@ -40,6 +40,11 @@ CASES = {
     "json-utf8": (signal.SIGSEGV, ["crash report file: ", "command: " + "a" * 127 + "\n"]),
     "uninstalled": (signal.SIGSEGV, []),
     "stuck-stderr": (signal.SIGSEGV, []),
+    # a shutdown hook faults while stderr is full (drained after 1 s): the deadline (300 ms) must not
+    # pre-empt the report
+    "hook-segv": (signal.SIGSEGV, ["probe_null_deref"]),
+    # a SIGTERM (default disposition) during a stuck report: death by the crash's signal all the same
+    "term-during-report": (signal.SIGSEGV, []),
     # crash_probe linked -static-pie: no dladdr, so frames carry (/proc/self/exe+offset) for addr2line
     # and function names from its .symtab
     "static-segv": (signal.SIGSEGV, ["SIGSEGV (segmentation fault)", "(/proc/self/exe+0x", " in probe_null_deref()+0x",
@@ -53,8 +58,42 @@ def no_core():
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def loader_lock(probe, lib, rounds=100, limit=3.0):
+    """Crashes while other threads hold the loader's locks: every round must give one complete report with a
+    backtrace that names the faulting function, well before the report timeout (10 s)."""
+    import time
+    args = [probe, "loader-lock"] + ([lib] if lib else [])
+    for k in range(rounds):
+        t0 = time.monotonic()
+        try:
+            p = subprocess.run(args, capture_output=True, text=True, errors="replace", timeout=limit + 10,
+                               preexec_fn=no_core)
+        except subprocess.TimeoutExpired:
+            print(f"FAIL loader-lock round {k}: the probe hung")
+            return 1
+        took = time.monotonic() - t0
+        fails = []
+        if p.returncode != -signal.SIGSEGV:
+            fails.append(f"returncode {p.returncode}, want death by SIGSEGV")
+        if took > limit:
+            fails.append(f"took {took:.1f}s (the handler waited for the loader's lock)")
+        for s in (HEADER, FOOTER, "backtrace (", "probe_null_deref"):
+            if s not in p.stderr:
+                fails.append(f"missing {s!r}")
+        if "ALLOCATION INSIDE THE SIGNAL HANDLER" in p.stderr:
+            fails.append("the handler allocated")
+        if fails:
+            print(f"FAIL loader-lock round {k}: " + "; ".join(fails))
+            print(p.stderr)
+            return 1
+    print(f"ok loader-lock ({rounds}/{rounds})")
+    return 0
+
+
 def main():
     probe, mode = sys.argv[1], sys.argv[2]
+    if mode == "loader-lock":
+        return loader_lock(probe, sys.argv[3] if len(sys.argv) > 3 else None)
     want_sig, needles = CASES[mode]
     tmp = tempfile.mkdtemp(prefix="crash_test_")
     args = [probe, "segv" if mode in ("json", "static-segv") else mode]
@@ -73,8 +112,13 @@ def main():
         fails.append("the handler allocated (malloc on the alternate signal stack)")
     if p.returncode != -want_sig:
         fails.append(f"wait status: want death by {want_sig.name}, got returncode {p.returncode}")
-    if mode == "stuck-stderr":
-        pass  # stderr was a full pipe: no report can arrive; the checks are the signal and the time limit
+    if mode in ("stuck-stderr", "term-during-report"):
+        pass
+    elif mode == "hook-segv":
+        if err.count(HEADER) != 1 or err.count(FOOTER) != 1 or "probe_null_deref" not in err:
+            fails.append("no complete report (the shutdown deadline pre-empted it?)")
+        if "deadline passed" in err:
+            fails.append("the shutdown deadline ran during the report")  # stderr was a full pipe: no report can arrive; the checks are the signal and the time limit
     elif mode == "uninstalled":
         if HEADER in err:
             fails.append("a report without install()")

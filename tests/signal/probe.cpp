@@ -3,7 +3,9 @@
 // coordinator (or runs a child) and reports readiness on stdout, so the test can send it real signals.
 //
 //   probe hooks FILE [--slow-ms N] [--hang] [--child-in-hook] [--deadline-ms N] [--no-force] [--reraise] [--hup]
-//   probe run [--group] -- PROGRAM ARGS...       run_child with this environment, then exit like the child
+//   probe run [--group|--same-group] [--report-fg] [--big-env BYTES] -- PROGRAM ARGS...
+//       run_child with this environment, then exit like the child (--report-fg: say on stderr whether this
+//       process is its terminal's foreground again; --big-env: add a variable of that size to the child's)
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -100,17 +102,29 @@ int hooks_mode(int argc, char** argv) {
 int run_mode(int argc, char** argv) {
   runtime::signal::child_options o;
   int i = 2;
+  bool report_fg = false;
+  std::size_t big_env = 0;
   for (; i < argc && std::strcmp(argv[i], "--") != 0; ++i) {
-    if (std::string_view(argv[i]) == "--group") o.new_process_group = true;
+    const std::string_view a = argv[i];
+    if (a == "--group") o.new_process_group = true;
+    else if (a == "--same-group") o.new_process_group = false;
+    else if (a == "--report-fg") report_fg = true;
+    else if (a == "--big-env" && i + 1 < argc) big_env = static_cast<std::size_t>(std::atol(argv[++i]));
     else return 2;
   }
   if (i + 1 >= argc) return 2;
   std::vector<std::string> args(argv + i + 1, argv + argc);
   std::vector<std::string> envp;
   for (char** e = environ; *e != nullptr; ++e) envp.emplace_back(*e);
+  for (std::size_t n = 0; n < big_env; n += 100000) envp.push_back("BIG" + std::to_string(n) + "=" + std::string(100000, 'x'));
   if (const char* p = std::getenv("PATH")) o.path = p;
   try {
-    runtime::signal::exit_like(runtime::signal::run_child(args, envp, o));
+    const auto r = runtime::signal::run_child(args, envp, o);
+    if (report_fg) {
+      const bool fg = ::tcgetpgrp(0) == ::getpgrp();
+      std::fputs(fg ? "foreground: yes\n" : "foreground: no\n", stderr);
+    }
+    runtime::signal::exit_like(r);
   } catch (const runtime::error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

@@ -2,7 +2,9 @@
 // runtime detail / stack: stack capture and symbolisation for the crash handler, error traces and the debug
 // allocator. As in cpptrace, only the `safe_` functions may run in a signal handler: they capture into caller
 // buffers and resolve into fixed-size records; the others (demangled, symbolize, describe_address) allocate.
-// Internal: a plain header, exported by no module. Linux/glibc (libgcc's unwinder, dladdr, dl_iterate_phdr).
+// A handler never takes the loader's locks (dladdr, dl_iterate_phdr wait for a dlopen in progress): it
+// resolves through a snapshot of the loaded objects taken outside it (refresh_module_snapshot) and glibc's
+// lock-free _dl_find_object. Internal: a plain header, exported by no module. Linux/glibc.
 #ifndef RUNTIME_DETAIL_STACK_HPP_
 #define RUNTIME_DETAIL_STACK_HPP_
 
@@ -147,8 +149,8 @@ struct safe_frame {
 
 /// The object that maps `addr`, from the program headers: static binaries have no dladdr, but addr2line still
 /// needs the offset. The main program's name is empty there; /proc/self/exe names it.
-/// async-signal-safe (dl_iterate_phdr takes the loader's lock and allocates nothing).
-inline void safe_resolve_module(std::uintptr_t addr, safe_frame& f) noexcept {
+/// Not for signal handlers: dl_iterate_phdr takes the loader's lock.
+inline void resolve_module_locking(std::uintptr_t addr, safe_frame& f) noexcept {
   struct probe {
     std::uintptr_t addr;
     safe_frame* f;
@@ -230,14 +232,206 @@ inline void safe_resolve_from_symtab(safe_frame& f) noexcept {
   }
 }
 
-/// Resolves `addr` to its object, offset and (mangled) symbol. async-signal-safe (dladdr takes the loader's
-/// recursive lock and allocates nothing; a static program's names come from safe_program_symbols).
+// ---- the loaded objects, snapshotted outside signal handlers ----------------------------------------------
+
+inline constexpr int module_snapshot_max = 256;
+inline constexpr std::size_t module_name_max = 256;
+
+/// One loaded object as a handler needs it: where it is and its dynamic symbol table.
+struct module_record {
+  std::uintptr_t base = 0;       ///< load bias (what symbol values and offsets are relative to)
+  std::uintptr_t lo = 0, hi = 0;  ///< the span of its PT_LOAD segments
+  const Elf64_Sym* syms = nullptr;
+  std::size_t sym_count = 0;
+  const char* strings = nullptr;
+  std::size_t strings_size = 0;
+  bool main_program = false;
+  char name[module_name_max] = {};  ///< the object's path; "/proc/self/exe" for the program itself
+};
+
+/// Two tables: a refresh fills the one handlers are not reading, then publishes it.
+struct module_snapshot_state {
+  module_record table[2][module_snapshot_max];
+  std::atomic<int> count[2] = {0, 0};
+  std::atomic<int> current{-1};      ///< the published table; -1: no snapshot yet
+  std::atomic<int> readers[2] = {0, 0};
+  std::atomic<bool> writing{false};
+};
+
+inline module_snapshot_state& module_snapshot() noexcept {
+  static constinit module_snapshot_state s{};
+  return s;
+}
+
+// A DT_* pointer: glibc relocates the writable .dynamic of most objects in place; the vDSO's and a read-only
+// one keep file addresses, which lie below the load bias.
+inline std::uintptr_t dynamic_pointer(std::uintptr_t base, std::uintptr_t p) noexcept {
+  return p != 0 && p < base ? p + base : p;
+}
+
+/// Reads the dynamic symbol table of the object at `base` from its dynamic section. async-signal-safe (reads
+/// memory only).
+inline void read_dynamic_symbols(std::uintptr_t base, const Elf64_Dyn* dyn, module_record& m) noexcept {
+  if (dyn == nullptr) return;
+  std::uintptr_t symtab = 0, strtab = 0, strsz = 0, hash = 0, gnu_hash = 0;
+  for (const Elf64_Dyn* d = dyn; d->d_tag != DT_NULL; ++d) {
+    switch (d->d_tag) {
+      case DT_SYMTAB: symtab = dynamic_pointer(base, d->d_un.d_ptr); break;
+      case DT_STRTAB: strtab = dynamic_pointer(base, d->d_un.d_ptr); break;
+      case DT_STRSZ: strsz = d->d_un.d_val; break;
+      case DT_HASH: hash = dynamic_pointer(base, d->d_un.d_ptr); break;
+      case DT_GNU_HASH: gnu_hash = dynamic_pointer(base, d->d_un.d_ptr); break;
+      default: break;
+    }
+  }
+  if (symtab == 0 || strtab == 0) return;
+  std::size_t count = 0;
+  if (hash != 0) {
+    count = reinterpret_cast<const std::uint32_t*>(hash)[1];  // nchain: one per symbol
+  } else if (gnu_hash != 0) {
+    // The highest symbol a bucket starts at, then along its chain to the entry with the end bit.
+    const auto* h = reinterpret_cast<const std::uint32_t*>(gnu_hash);
+    const std::uint32_t nbuckets = h[0], symoffset = h[1], bloom_size = h[2];
+    const auto* buckets = reinterpret_cast<const std::uint32_t*>(reinterpret_cast<const std::uint64_t*>(h + 4) + bloom_size);
+    const std::uint32_t* chain = buckets + nbuckets;
+    std::uint32_t last = 0;
+    for (std::uint32_t i = 0; i < nbuckets; ++i) last = std::max(last, buckets[i]);
+    if (last < symoffset) {
+      count = symoffset;
+    } else {
+      while ((chain[last - symoffset] & 1U) == 0) ++last;
+      count = last + 1;
+    }
+  }
+  m.syms = reinterpret_cast<const Elf64_Sym*>(symtab);
+  m.sym_count = count;
+  m.strings = reinterpret_cast<const char*>(strtab);
+  m.strings_size = strsz;
+}
+
+inline void copy_name(char (&out)[module_name_max], const char* in) noexcept {
+  std::size_t n = 0;
+  for (; in != nullptr && in[n] != '\0' && n + 1 < module_name_max; ++n) out[n] = in[n];
+  out[n] = '\0';
+}
+
+/// Takes a new snapshot of the loaded objects (dl_iterate_phdr, so never from a signal handler) and publishes
+/// it for safe_resolve_frame. Called by crash::install and crash::prepare_thread; call crash::refresh_modules
+/// after a dlopen so that the new object's frames are named even where _dl_find_object is missing.
+inline void refresh_module_snapshot() noexcept {
+  module_snapshot_state& s = module_snapshot();
+  bool idle = false;
+  while (!s.writing.compare_exchange_weak(idle, true)) idle = false;
+  const int cur = s.current.load();
+  const int next = cur == 0 ? 1 : 0;
+  while (s.readers[next].load() != 0) {
+  }
+  struct fill {
+    module_record* out;
+    int n;
+  } st{s.table[next], 0};
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* data) noexcept -> int {
+        auto& q = *static_cast<fill*>(data);
+        if (q.n >= module_snapshot_max) return 1;
+        module_record& m = q.out[q.n];
+        m = module_record{};
+        m.base = info->dlpi_addr;
+        const Elf64_Dyn* dyn = nullptr;
+        bool any = false;
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const auto& ph = info->dlpi_phdr[i];
+          if (ph.p_type == PT_DYNAMIC) dyn = reinterpret_cast<const Elf64_Dyn*>(info->dlpi_addr + ph.p_vaddr);
+          if (ph.p_type != PT_LOAD) continue;
+          const std::uintptr_t lo = info->dlpi_addr + ph.p_vaddr, hi = lo + ph.p_memsz;
+          if (!any || lo < m.lo) m.lo = lo;
+          if (!any || hi > m.hi) m.hi = hi;
+          any = true;
+        }
+        if (!any) return 0;
+        m.main_program = info->dlpi_name == nullptr || info->dlpi_name[0] == '\0';
+        copy_name(m.name, m.main_program ? "/proc/self/exe" : info->dlpi_name);
+        read_dynamic_symbols(info->dlpi_addr, dyn, m);
+        ++q.n;
+        return 0;
+      },
+      &st);
+  s.count[next].store(st.n);
+  s.current.store(next);
+  s.writing.store(false);
+}
+
+/// The dynamic symbol of module `m` that holds f.module_offset. async-signal-safe.
+inline void safe_resolve_from_dynsym(const module_record& m, safe_frame& f) noexcept {
+  const std::uintptr_t off = f.addr - m.base;
+  for (std::size_t i = 0; i < m.sym_count; ++i) {
+    const Elf64_Sym& sym = m.syms[i];
+    const unsigned type = ELF64_ST_TYPE(sym.st_info);
+    if (sym.st_shndx == SHN_UNDEF || sym.st_value == 0 || sym.st_name >= m.strings_size) continue;
+    if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_NOTYPE && type != STT_OBJECT) continue;
+    if (off >= sym.st_value && off - sym.st_value < std::max<std::uint64_t>(sym.st_size, 1)) {
+      f.symbol = m.strings + sym.st_name;
+      f.symbol_offset = off - sym.st_value;
+      return;
+    }
+  }
+}
+
+/// Resolves `addr` to its object, offset and (mangled) symbol without the loader's locks: the snapshot of
+/// refresh_module_snapshot, then (for an object loaded since) glibc's lock-free _dl_find_object. A static
+/// program's names come from its .symtab (safe_program_symbols). async-signal-safe.
 inline void safe_resolve_frame(void* addr, safe_frame& f) noexcept {
+  f = safe_frame{};
+  f.addr = reinterpret_cast<std::uintptr_t>(addr);
+  module_snapshot_state& s = module_snapshot();
+  const module_record* found = nullptr;
+  int idx = -1;
+  for (;;) {
+    idx = s.current.load();
+    if (idx < 0) break;
+    s.readers[idx].fetch_add(1);
+    if (s.current.load() == idx) break;
+    s.readers[idx].fetch_sub(1);
+  }
+  if (idx >= 0) {
+    const int n = s.count[idx].load();
+    for (int i = 0; i < n && found == nullptr; ++i) {
+      const module_record& m = s.table[idx][i];
+      if (f.addr >= m.lo && f.addr < m.hi) found = &m;
+    }
+  }
+  module_record late;
+  const char* name = found != nullptr ? found->name : nullptr;
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+  if (found == nullptr) {
+    dl_find_object obj{};
+    if (_dl_find_object(addr, &obj) == 0 && obj.dlfo_link_map != nullptr) {
+      const link_map* lm = obj.dlfo_link_map;
+      late.base = lm->l_addr;
+      late.main_program = lm->l_name == nullptr || lm->l_name[0] == '\0';
+      read_dynamic_symbols(lm->l_addr, lm->l_ld, late);
+      found = &late;
+      name = late.main_program ? "/proc/self/exe" : lm->l_name;  // the loader's copy lives as long as the object
+    }
+  }
+#endif
+  if (found != nullptr) {
+    f.module = name;
+    f.module_offset = f.addr - found->base;
+    safe_resolve_from_dynsym(*found, f);
+    if (f.symbol == nullptr && found->main_program) safe_resolve_from_symtab(f);
+  }
+  if (idx >= 0) s.readers[idx].fetch_sub(1);
+}
+
+/// resolve_frame for code outside signal handlers, with the loader's help (dladdr, dl_iterate_phdr), so
+/// it also names objects loaded after the last snapshot. Not async-signal-safe.
+inline void resolve_frame_locking(void* addr, safe_frame& f) noexcept {
   f = safe_frame{};
   f.addr = reinterpret_cast<std::uintptr_t>(addr);
   Dl_info info{};
   if (dladdr(addr, &info) == 0) {
-    safe_resolve_module(f.addr, f);
+    resolve_module_locking(f.addr, f);
     if (f.module != nullptr && std::strcmp(f.module, "/proc/self/exe") == 0) safe_resolve_from_symtab(f);
     return;
   }
@@ -339,10 +533,10 @@ struct symbolized_frame {
   std::uintptr_t object_offset = 0;  ///< addr relative to the object's load base (what addr2line takes)
 };
 
-/// Resolves and demangles `addr` (safe_resolve_frame, then the full demangler). Not async-signal-safe.
+/// Resolves and demangles `addr` (resolve_frame_locking, then the full demangler). Not async-signal-safe.
 inline symbolized_frame symbolize(void* addr) {
   safe_frame f;
-  safe_resolve_frame(addr, f);
+  resolve_frame_locking(addr, f);
   symbolized_frame s;
   s.addr = addr;
   if (f.symbol != nullptr) {

@@ -53,7 +53,8 @@ namespace runtime { inline namespace v1 {
 namespace crash {
 
 /// Installs the handlers on an alternate signal stack (256 KiB, static: a stack overflow is reported too)
-/// and the std::terminate hook. Warms up the unwinder and records uname() so the handler does nothing lazy.
+/// and the std::terminate hook. Warms up the unwinder, records uname() and takes the snapshot of the loaded
+/// objects (refresh_modules) so the handler does nothing lazy and takes no lock.
 /// Idempotent; call it first thing in main, on the main thread. \returns false if a sigaction failed.
 /// Cost: about 20 us in a fresh process, mostly the unwinder warm-up (no allocation, no dlopen).
 inline bool install() noexcept {
@@ -62,6 +63,8 @@ inline bool install() noexcept {
   // One unwinder step runs libgcc's one-time init (a pthread_once) and its first FDE lookup here rather
   // than in a signal handler; it is most of install()'s ~20 us, the rest is page faults and 14 syscalls.
   detail::warm_up_capture();
+  // The handler names frames from this snapshot (and _dl_find_object), never through the loader's locks.
+  detail::refresh_module_snapshot();
   struct utsname u {};
   if (::uname(&u) == 0) {
     g.os_name.set(u.sysname);
@@ -101,6 +104,12 @@ inline void uninstall() noexcept {
   std::set_terminate(g.previous_terminate);
 }
 
+/// Takes a new snapshot of the loaded objects for the handler (install() takes the first; prepare_thread()
+/// refreshes it). The handler never asks the dynamic loader, whose locks a dlopen in progress may hold: an
+/// object dlopen'ed since the last snapshot is still named where glibc has _dl_find_object (2.35+), else
+/// its frames show bare addresses until this is called. Not async-signal-safe.
+inline void refresh_modules() noexcept { detail::refresh_module_snapshot(); }
+
 /// \returns whether install() is in effect.
 inline bool installed() noexcept { return detail::crash_globals.installed.load(); }
 
@@ -135,6 +144,7 @@ inline void set_report_timeout(unsigned seconds) noexcept { detail::crash_global
 /// release_thread_stack() before the thread ends. Idempotent: a second call keeps (and re-selects) the
 /// stack the first one made. \returns false when mmap or sigaltstack failed.
 inline bool prepare_thread() noexcept {
+  if (detail::crash_globals.installed.load()) detail::refresh_module_snapshot();  // objects loaded since
   detail::thread_alt_stack& mine = detail::this_thread_alt_stack();
   const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   stack_t current{};

@@ -70,6 +70,22 @@ inline void on_fatal_signal(int sig, siginfo_t* info, void* uctx) noexcept {
     die_by(sig);
   }
   g.signo.store(sig);
+  // Nothing may pre-empt the report: a shutdown signal (SIGINT/SIGTERM/SIGHUP/SIGQUIT, the shutdown
+  // coordinator's deadline timer is one of them) would otherwise end the process with 128+n and no report
+  // while stderr is slow. Blocked here and ignored process-wide (another thread would take them); the
+  // process ends by `sig` in any case, and the report's own timeout (SIGALRM) still bounds it.
+  {
+    sigset_t shut;
+    sigemptyset(&shut);
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    for (const int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+      sigaddset(&shut, s);
+      ::sigaction(s, &ign, nullptr);
+    }
+    ::sigprocmask(SIG_BLOCK, &shut, nullptr);
+  }
   {
     struct sigaction sa {};
     sa.sa_handler = &on_report_timeout;

@@ -11,8 +11,10 @@
 #  include <cstdint>
 #  include <string>
 #  include <string_view>
+#  include <mutex>
 #  include <thread>
 #  include <signal.h>
+#  include <sys/wait.h>
 #  include <unistd.h>
 #  include "runtime/detail/posix_io.hpp"
 #endif
@@ -31,6 +33,8 @@ namespace runtime { inline namespace v1 { namespace signal { namespace detail {
 // needs RUNTIME_TESTING.
 enum class test_point_id : std::uint8_t {
   before_spawn,       ///< run_child: forwarding installed, the child not started yet (the caller's thread)
+  child_ended,        ///< run_child: waitid saw the child exit, forwarding not stopped yet (the caller's thread)
+  uninstalling,       ///< shutdown::uninstall: signals blocked, the old handlers not restored yet
   child_exited,       ///< run_child: the child has exited and forwarding stopped; dispositions not restored yet
   draining,           ///< run_child or shutdown::uninstall waits for a handler in flight (once per spin)
   handler_in_flight,  ///< a handler holds a child pid or the wake fd (signal context: the hook must be
@@ -47,6 +51,7 @@ struct global_state {
   std::atomic<int> first_signal{0};
   std::atomic<int> owner_pid{0};             // the process that installed the coordinator
   std::atomic<int> child_target{0};          // pid (or -pgid) signals are forwarded to; 0: none yet
+  std::atomic<int> child_pid{0};             // the child itself (the group's leader), while unreaped
   std::atomic<bool> child_shares_group{true};
   std::atomic<unsigned long long> child_pending{0};  // signals that arrived while there was no child to send to
   std::atomic<unsigned long long> child_chain{0};    // forwarded signals whose handler before run_child's is the
@@ -174,10 +179,20 @@ inline void on_forward_signal(int sig, siginfo_t* info, void* ctx) noexcept {
     }
   } else {
     test_point(test_point_id::handler_in_flight);
+    // A child that has already exited (a zombie not reaped yet: in_flight keeps run_child from reaping it)
+    // takes the signal and drops it; then the signal is this process's, as when there is no child, and
+    // run_child re-raises it once the dispositions are back. Checked before the kill: a child that dies of
+    // the signal it was sent, or traps it and exits, is the child's answer, not a lost signal. (waitid is a
+    // plain system call; WNOWAIT leaves the child for run_child to reap.)
+    const int leader = s.child_pid.load();
+    siginfo_t si{};
+    if (leader > 0 && ::waitid(P_PID, static_cast<id_t>(leader), &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+        si.si_pid != 0)
+      s.child_pending.fetch_or(1ULL << sig);
     // A terminal's Ctrl-C (si_code SI_KERNEL) already reached a child in our process group: do not double it.
     const bool from_tty = info != nullptr && info->si_code == SI_KERNEL;
     if (!(from_tty && s.child_shares_group.load())) {
-      ::kill(target, sig);
+      ::kill(target, sig);  // the rest of the child's group still gets it
       s.forwarded.fetch_add(1);
     }
   }
@@ -212,6 +227,41 @@ inline void install_action(int sig, void (*fn)(int, siginfo_t*, void*), const si
   }
 }
 
+// Held while the shutdown coordinator or run_child swaps dispositions, so that neither saves the other's
+// handler as "previous" while the other is taking it away (run_child starting while uninstall restores).
+inline std::mutex& disposition_mutex() noexcept {
+  static std::mutex m;
+  return m;
+}
+
+/// The signal state this process inherited: which standard signals were ignored (SIG_IGN) and the mask, as
+/// they were when the signal module was first used (shutdown::install, run_child, inherited_signals), before
+/// it changed anything. A child gets them back; exit_like re-raises only a signal that was not ignored.
+struct inherited_signal_state {
+  unsigned long long ignored = 0;  ///< bit n: signal n was ignored
+  sigset_t mask{};
+  bool ignores(int sig) const noexcept { return sig > 0 && sig < 64 && ((ignored >> sig) & 1U) != 0; }
+};
+
+// The standard signals only (1-31): a real-time signal inherited as ignored is so rare that it is not worth
+// 32 more system calls at every start-up; such a signal is treated as not ignored (reset in a child).
+inline inherited_signal_state take_inherited_signals() noexcept {
+  inherited_signal_state st;
+  for (int sig = 1; sig < 32; ++sig) {
+    struct sigaction cur {};
+    if (::sigaction(sig, nullptr, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) == 0 && cur.sa_handler == SIG_IGN)
+      st.ignored |= 1ULL << sig;
+  }
+  sigemptyset(&st.mask);
+  pthread_sigmask(SIG_BLOCK, nullptr, &st.mask);
+  return st;
+}
+
+inline inherited_signal_state& inherited_slot() noexcept {
+  static inherited_signal_state st = take_inherited_signals();
+  return st;
+}
+
 inline sigset_t to_sigset(signal_set set) noexcept {
   sigset_t s;
   sigemptyset(&s);
@@ -236,6 +286,8 @@ using point = detail::test_point_id;
 using hook_fn = detail::test_hook_fn;
 /// Calls `fn` at each testing::point from now on (nullptr: stop).
 inline void set_hook(hook_fn fn) noexcept { detail::state().test_hook.store(fn); }
+/// Takes the inherited signal state (signal::inherited_signals) again, from the process as it is now.
+inline void retake_inherited_signals() noexcept { detail::inherited_slot() = detail::take_inherited_signals(); }
 }  // namespace testing
 
 }  // namespace signal

@@ -75,7 +75,10 @@ struct shutdown_options {
   /// exit_mode::return_from_wait. Until then the process has no extra thread, and a shutdown signal with
   /// exit_mode::exit_process ends it straight from the handler (same status; no hooks exist to run, and
   /// stdio buffers are not flushed, as with the default disposition): for programs that write with write(2)
-  /// or flush as they go, and care about start-up time.
+  /// or flush as they go, and care about start-up time. Flushing cannot be done there safely: fflush takes
+  /// the stdio locks, and the signal may have interrupted a printf holding them (on this or another thread),
+  /// so it could deadlock or write a half-updated buffer. A program that needs its stdio flushed on a signal
+  /// adds a hook (which starts the watcher; exit_process then flushes before exiting) or leaves this off.
   bool on_demand_watcher = false;
   /// Also catch a signal that was ignored (SIG_IGN) at install. By default such a signal stays ignored, as the
   /// GNU coding standards ask: nohup ignores SIGHUP, and `sh` starts background jobs with SIGINT and SIGQUIT
@@ -134,8 +137,13 @@ class shutdown {
     const sigset_t mask = detail::to_sigset(opts_.signals);
     sigset_t old;
     pthread_sigmask(SIG_BLOCK, &mask, &old);
-    for (int sig = 1; sig < 64; ++sig)
-      if (owned_.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
+    {
+      // A run_child starting now waits, so it never saves our handler to restore it after we are gone.
+      const std::lock_guard dispositions(detail::disposition_mutex());
+      detail::test_point(detail::test_point_id::uninstalling);
+      for (int sig = 1; sig < 64; ++sig)
+        if (owned_.contains(sig)) ::sigaction(sig, &previous_[sig], nullptr);
+    }
     auto& st = detail::state();
     st.wake_fd.store(-1);
     [[maybe_unused]] auto n = ::write(wake_wr_, &detail::quit_byte, 1);
@@ -285,10 +293,12 @@ class shutdown {
     st.exit_on_signal.store(opts_.on_signal == exit_mode::exit_process);
     st.watcher_live.store(!opts_.on_demand_watcher);
 
+    (void)detail::inherited_slot();  // what the process inherited, before we change it
     const sigset_t mask = detail::to_sigset(opts_.signals);
     sigset_t old;
     pthread_sigmask(SIG_BLOCK, &mask, &old);
     try {
+      const std::lock_guard dispositions(detail::disposition_mutex());
       for (int sig = 1; sig < 64; ++sig) {
         if (!opts_.signals.contains(sig)) continue;
         struct sigaction cur {};
