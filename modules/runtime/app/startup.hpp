@@ -127,6 +127,7 @@ class app {
   using shutdown_policy = Shutdown;
   using crash_policy = Crash;
   using context = app_context<command_id, Alloc>;
+  static_assert(cli::well_declared<Program>);  // a mistake in the command table is a compile error naming it
 
   /// Runs the startup sequence, then `handler(context)` for the selected command; returns the exit code.
   /// Help, version, revision, `help <command>`, reserved words and usage errors are answered here.
@@ -163,6 +164,7 @@ class app {
     // 3. command line, --cwd, and the config files --config names (Bun reads bunfig while parsing arguments)
     const auto args = cli::args_of(argc, argv);
     cli::parsed<command_id> r;
+    const cli::if_declared<command_id> opt{r};  // the options below are optional parts of a table
     flags::bunfig config;
     {
       log::span s(log::level::debug, "runtime.app", "stage command line");
@@ -172,11 +174,11 @@ class app {
         return exit_status_of(*parsed.failure);
       }
       r = std::move(*parsed.value);
-      if (r.flag("verbose-error-trace")) show.trace = true;
+      if (opt.flag("verbose-error-trace")) show.trace = true;
       capture_error_traces(show.trace);
       if (int code = answer_builtin(r, process); code >= 0) return code;
       if (r.spec) crash::set_command(r.spec->name);
-      if (auto dir = r.value("cwd")) {
+      if (auto dir = opt.value("cwd")) {
         std::string d(*dir);
         if (::chdir(d.c_str()) != 0) {
           const int err = errno;
@@ -193,7 +195,7 @@ class app {
       }
       try {
         flags::bunfig_options bo;
-        if (auto c = r.value("config")) bo.config_path = std::string(*c);
+        if (auto c = opt.value("config")) bo.config_path = std::string(*c);
         bo.features = &Flags;
         config = flags::load_bunfig(process, bo);
       } catch (const error& e) {
@@ -207,13 +209,13 @@ class app {
     {
       log::span s(log::level::debug, "runtime.app", "stage environment");
       env::load_options lo;
-      for (auto v : r.values("env-file")) lo.env_files.emplace_back(v);
+      for (auto v : opt.values("env-file")) lo.env_files.emplace_back(v);
       if (lo.env_files.empty() && config.env_file) lo.env_files.push_back(config.env_file->value);  // [env] file
-      lo.no_env_file = r.flag("no-env-file");
+      lo.no_env_file = opt.flag("no-env-file");
       lo.default_files_enabled = config.loads_default_env_files();
-      lo.strict = r.flag("strict");
+      lo.strict = opt.flag("strict");
       try {
-        if (auto d = r.value("dialect")) {
+        if (auto d = opt.value("dialect")) {
           lo.dialect = env::parse_dialect(*d);
           loaded = env::load(process, lo);
         } else {
@@ -249,7 +251,7 @@ class app {
       log::span s(log::level::debug, "runtime.app", "stage feature flags");
       try {
         std::vector<flags::cli_override> overrides;
-        for (auto v : r.values("feature")) overrides.push_back(flags::cli_override::parse(v));
+        for (auto v : opt.values("feature")) overrides.push_back(flags::cli_override::parse(v));
         features = flags::resolve(Flags, loaded.env, config, overrides);
       } catch (const error& e) {
         detail::write_all(2, render(detail::with_short_arguments(e), show));
