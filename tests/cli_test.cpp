@@ -79,6 +79,7 @@ constexpr cli::program<tool> prog = {
     .auto_command = tool::none,
     .help_command = tool::help,
     .footer = "See the docs.",
+    .catch_all = true,
 };
 static_assert(!cli::first_problem(prog), "the test program is well declared");
 
@@ -362,7 +363,7 @@ TEST_CASE("runtime::cli::parse errors") {
         .name = "tool", .version = "1", .global_options = globals, .commands = commands, .auto_command = tool::none,
         .help_command = tool::help, .auto_accepts = [](std::string_view w, const cli::parsed<tool>&, const runtime::environment&) {
           return w == "buidl";
-        }};
+        }, .catch_all = true};
     std::vector<std::string_view> args{"buidl", "-x"};
     auto res = cli::parse(lenient, args, runtime::environment{});
     CHECK(res.command == tool::none);
@@ -371,6 +372,25 @@ TEST_CASE("runtime::cli::parse errors") {
     CHECK(parse({"buidl.js"}).command == tool::none);
     CHECK(parse({"./serv"}).command == tool::none);
     CHECK(parse({"completely-different"}).command == tool::none);
+  }
+  SUBCASE("the catch-all is opt-in") {
+    // The same table without catch_all: every first word that is no command is an unknown command, with a
+    // suggestion where one is close; no word at all still selects the auto command (the program's help).
+    constexpr cli::program<tool> plain = {.name = "tool", .version = "1", .global_options = globals,
+                                          .commands = commands, .auto_command = tool::none,
+                                          .help_command = tool::help};
+    static_assert(!plain.catch_all);
+    for (std::string_view w : {"buidl", "buidl.js", "./serv", "completely-different"}) {
+      std::vector<std::string_view> args{w};
+      auto o = cli::try_parse(plain, std::span<const std::string_view>(args), runtime::environment{});
+      REQUIRE(o.failure);
+      CHECK(o.failure->code() == "cli.unknown_command");
+      CHECK(o.failure->exit() == runtime::exit_code::usage);
+    }
+    std::vector<std::string_view> none;
+    CHECK(cli::parse(plain, none, runtime::environment{}).command == tool::none);
+    std::vector<std::string_view> b{"build", "x"};
+    CHECK(cli::parse(plain, b, runtime::environment{}).command == tool::build);
   }
   SUBCASE("rendered for the user") {
     auto e = parse_error({"buidl"});

@@ -9,7 +9,7 @@
 //
 // Stages, in order, each timed by a runtime.log span at debug level (target "runtime.app"):
 // crash handler and terminate hook; allocator; command line (--cwd, --env-file, --no-env-file, --config and
-// the bunfig files); environment and .env; feature flags; logging from the resolved environment; signal
+// the config file of the Config policy); environment and .env; feature flags; logging from the resolved environment; signal
 // handling; dispatch; graceful shutdown; exit code. A failure in a stage prints that stage's error display
 // and returns its exit code (2 usage, 1 other errors).
 #ifndef RUNTIME_MODULE
@@ -103,7 +103,7 @@ struct app_context {
   const cli::parsed<Cmd>& args;        ///< the parsed command line
   const environment& process_env;      ///< the process environment as it was at startup
   const env::loaded& loaded;           ///< the resolved environment, its files and diagnostics
-  const flags::bunfig& config;         ///< bunfig.toml settings (global, then project or --config)
+  const flags::bunfig& config;         ///< the config file's settings (the Config policy; empty for none)
   const flags::feature_flags& flags;   ///< the program's feature flags with their sources
   Alloc& allocator;                    ///< the program's allocator policy instance
   std::stop_token stop;                ///< stopped when a shutdown signal arrives
@@ -115,10 +115,11 @@ struct app_context {
 };
 
 /// A program assembled from policies. `Program` is a `cli::program<Cmd>` (the command table), `Flags` a
-/// `flags::flag_table`; the policies are checked by their concepts, so swapping one (system_allocator for
+/// `flags::flag_table`, `Config` where settings come from (config_file::none, the default; bunfig for Bun's
+/// files; named<"todo.toml"> for the program's own); the policies are checked by their concepts, so swapping one (system_allocator for
 /// mimalloc_allocator, dotenv_dialect for bun_dialect) is a one-line change the compiler checks.
 template <const auto& Program, const flags::flag_table& Flags, Allocator Alloc, env::EnvDialect Dialect,
-          signal::ShutdownPolicy Shutdown, CrashPolicy Crash>
+          signal::ShutdownPolicy Shutdown, CrashPolicy Crash, ConfigPolicy Config = config_file::none>
 class app {
  public:
   using command_id = typename detail::program_traits<std::remove_cvref_t<decltype(Program)>>::command_id;
@@ -126,6 +127,7 @@ class app {
   using dialect = Dialect;
   using shutdown_policy = Shutdown;
   using crash_policy = Crash;
+  using config_policy = Config;
   using context = app_context<command_id, Alloc>;
   static_assert(cli::well_declared<Program>);  // a mistake in the command table is a compile error naming it
 
@@ -194,10 +196,8 @@ class app {
         return static_cast<int>(exit_code::failure);
       }
       try {
-        flags::bunfig_options bo;
-        if (auto c = opt.value("config")) bo.config_path = std::string(*c);
-        bo.features = &Flags;
-        config = flags::load_bunfig(process, bo);
+        config = Config::load(process, config_request{std::is_same_v<Config, config_file::none>
+                                                          ? std::nullopt : opt.value("config"), &Flags});
       } catch (const error& e) {
         detail::write_all(2, render(e, show));
         return exit_status_of(e);
@@ -372,7 +372,8 @@ class app {
     }
     if (r.spec && r.spec->reserved) {
       std::string w(r.word), name(Program.name);
-      detail::write_all(2, "Uh-oh. " + name + " " + w + " is a subcommand reserved for future use by Bun.\n\n" +
+      const std::string owner(Program.reserved_by.empty() ? Program.name : Program.reserved_by);
+      detail::write_all(2, "Uh-oh. " + name + " " + w + " is a subcommand reserved for future use by " + owner + ".\n\n" +
                               "If you were trying to run a package.json script called " + w + ", use " + name +
                               " run " + w + ".\n");
       return static_cast<int>(exit_code::failure);

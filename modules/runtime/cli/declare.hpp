@@ -158,6 +158,11 @@ struct program {
   /// environment the parse was given (its PATH). nullptr: always an error.
   bool (*auto_accepts)(std::string_view word, const parsed<Cmd>& before, const environment& env) = nullptr;
   std::string_view footer = {};                ///< last paragraph of the main help
+  /// The hidden catch-all: true makes a first word that is no command (and not close to one, see auto_accepts)
+  /// select auto_command with the word as its first positional, as `bun ./file.ts` runs a file. false (the
+  /// default): such a word is an unknown-command error. No word at all selects auto_command either way.
+  bool catch_all = false;
+  std::string_view reserved_by = {};           ///< who reserved the `reserved` command words, for their message; empty: `name`
 };
 
 /// Where a value came from.

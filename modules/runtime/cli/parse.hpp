@@ -333,7 +333,8 @@ parsed<Cmd> parse_into(const program<Cmd>& p, std::span<const std::string_view> 
       }
       auto near = suggest_command(p, a);
       bool path_like = a.find('/') != std::string_view::npos || a.find('.') != std::string_view::npos;
-      if (!near.empty() && !path_like && !(p.auto_accepts && p.auto_accepts(a, r, env))) throw unknown_command_error(p, a);
+      if (!p.catch_all || (!near.empty() && !path_like && !(p.auto_accepts && p.auto_accepts(a, r, env))))
+        throw unknown_command_error(p, a);
       cmd = auto_cmd;
       r.word = a;
     }
