@@ -19,7 +19,7 @@ for cxx in "$@"; do
   case $(basename "$cxx") in clang*) ;; *) continue ;; esac
   CXX=$cxx meson setup "$work/build-clang" "$src" --prefix="$work/prefix-clang" -Dtests=false -Dexamples=false \
     >"$work/setup-clang.log" 2>&1 || fail "meson setup with $cxx"
-  grep -q "modules *: *YES\|modules *: *true" "$work/setup-clang.log" || fail "$cxx: module mode is not on by default"
+  grep -qiE "modules *: *(yes|true)" "$work/setup-clang.log" || fail "$cxx: module mode is not on by default"
   meson install -C "$work/build-clang" >"$work/install-clang.log" 2>&1 || fail "meson install with $cxx"
   built=$(find "$work/build-clang" -name '*.pcm' -o -name '*.o' | wc -l)
   [ "$built" -eq 0 ] || fail "meson install with $cxx built $built module objects nobody installs"
