@@ -17,7 +17,7 @@ FLAGS="-std=c++20 -pthread -I$src/modules -DTOML_HEADER_ONLY=1 -DRUNTIME_ATTACH_
 ORDER=$(python3 - "$src/meson.build" <<'PY'
 import re, sys
 table = open(sys.argv[1]).read().split("module_table = [", 1)[1].split("\n]\n", 1)[0]
-print(" ".join(re.findall(r"\['(runtime[\w.]*)',", table)))
+print(" ".join(re.findall(r"\['(runtime[\w.]*)',\s*'runtime[\w.]*\.cppm'", table)))
 PY
 )
 MAP=""
