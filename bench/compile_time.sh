@@ -95,8 +95,19 @@ int main(int argc, char** argv) {
 }
 CPP
 
+# The floor of any importer: its own standard headers (the five above), which it must #include before the
+# import and which clang then merges with the copies in the BMIs' global module fragments.
+sed -n '1,5p' "$work/consumer.cpp" >"$work/floor.cpp"
+echo 'int main() { std::vector<std::string> v{"x"}; std::printf("%zu\n", v.size()); }' >>"$work/floor.cpp"
+floor=()
+for _ in 1 2 3; do
+  # shellcheck disable=SC2086
+  floor+=("$(seconds $CXX $FLAGS -O0 -c "$work/floor.cpp" -o "$work/f.o")")
+done
+
 echo
 echo "== one consumer TU (env + cli), -c, median of 3 =="
+echo "floor (the TU's own 5 std #includes, no runtime), -O0: $(median3 "${floor[@]}") s"
 printf '%-28s %8s %8s %8s\n' variant -O0 -O2 ''
 declare -A med
 for variant in "modules:0" "umbrella:1"; do

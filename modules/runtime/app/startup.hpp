@@ -9,8 +9,8 @@
 //
 // Stages, in order, each timed by a runtime.log span at debug level (target "runtime.app"):
 // crash handler and terminate hook; allocator; command line (--cwd, --env-file, --no-env-file, --config and
-// the config file of the Config policy); environment and .env; feature flags; logging from the resolved environment; signal
-// handling; dispatch; graceful shutdown; exit code. A failure in a stage prints that stage's error display
+// the config file of the Config policy); environment and .env; feature flags; logging from the resolved
+// environment; signal handling; dispatch; graceful shutdown; exit code. A failure in a stage prints that stage's error display
 // and returns its exit code (2 usage, 1 other errors).
 #ifndef RUNTIME_MODULE
 #  include <unistd.h>
@@ -116,8 +116,9 @@ struct app_context {
 
 /// A program assembled from policies. `Program` is a `cli::program<Cmd>` (the command table), `Flags` a
 /// `flags::flag_table`, `Config` where settings come from (config_file::none, the default; bunfig for Bun's
-/// files; named<"todo.toml"> for the program's own); the policies are checked by their concepts, so swapping one (system_allocator for
-/// mimalloc_allocator, dotenv_dialect for bun_dialect) is a one-line change the compiler checks.
+/// files; named<"todo.toml"> for the program's own); the policies are checked by their concepts, so swapping
+/// one (system_allocator for mimalloc_allocator, dotenv_dialect for bun_dialect) is a one-line change the
+/// compiler checks.
 template <const auto& Program, const flags::flag_table& Flags, Allocator Alloc, env::EnvDialect Dialect,
           signal::ShutdownPolicy Shutdown, CrashPolicy Crash, ConfigPolicy Config = config_file::none>
 class app {
@@ -373,9 +374,11 @@ class app {
     if (r.spec && r.spec->reserved) {
       std::string w(r.word), name(Program.name);
       const std::string owner(Program.reserved_by.empty() ? Program.name : Program.reserved_by);
-      detail::write_all(2, "Uh-oh. " + name + " " + w + " is a subcommand reserved for future use by " + owner + ".\n\n" +
-                              "If you were trying to run a package.json script called " + w + ", use " + name +
-                              " run " + w + ".\n");
+      // The package.json advice only where the program has a `run` command to take it.
+      const std::string advice = cli::find_command(Program, "run") == nullptr ? std::string()
+          : "\nIf you were trying to run a package.json script called " + w + ", use " + name + " run " + w + ".\n";
+      detail::write_all(2, "Uh-oh. " + name + " " + w + " is a subcommand reserved for future use by " + owner + ".\n" +
+                              advice);
       return static_cast<int>(exit_code::failure);
     }
     return -1;
