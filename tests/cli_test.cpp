@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <optional>
 #include <span>
@@ -78,6 +79,7 @@ constexpr cli::program<tool> prog = {
     .auto_command = tool::none,
     .help_command = tool::help,
     .footer = "See the docs.",
+    .catch_all = true,
 };
 static_assert(!cli::first_problem(prog), "the test program is well declared");
 
@@ -190,7 +192,47 @@ TEST_CASE("runtime::cli::parse syntax") {
     CHECK(parse({"build", "x", "--watch", "TRUE"}).boolean("watch") == true);
     CHECK(parse({"build", "x", "-j", "1"}).integer("jobs") == 1);
     CHECK(parse({"build", "x", "-j", "64"}).integer("jobs") == 64);
-    CHECK(parse({"build", "x"}).integer("nonexistent") == std::nullopt);
+    // A name the command does not declare is the program's mistake, never a silent "absent".
+    for (auto lookup : {+[](const cli::parsed<tool>& r) { (void)r.integer("nonexistent"); },
+                        +[](const cli::parsed<tool>& r) { (void)r.value("jbos"); },
+                        +[](const cli::parsed<tool>& r) { (void)r.flag("port"); },  // serve's, not build's
+                        +[](const cli::parsed<tool>& r) { (void)r.given("nonexistent"); },
+                        +[](const cli::parsed<tool>& r) { (void)r.values("nonexistent"); }}) {
+      try {
+        lookup(parse({"build", "x"}));
+        FAIL("an undeclared option name was looked up silently");
+      } catch (const runtime::error& e) {
+        CHECK(e.code() == "cli.undeclared_option");
+        CHECK(e.exit() == runtime::exit_code::failure);
+        CHECK(e.message().find("is not declared by command \"build\" or the global options") != std::string::npos);
+      }
+    }
+    try {
+      (void)parse({"build", "x"}).integer("nonexistent");
+    } catch (const runtime::error& e) {
+      CHECK(e.message() == "option --nonexistent is not declared by command \"build\" or the global options");
+    }
+    // Globals and aliases are declared names; the lenient lookup answers "absent" for undeclared ones.
+    CHECK_FALSE(parse({"build", "x"}).flag("verbose"));
+    CHECK(parse({"build", "x", "--require=a"}).value("import") == "a");
+    CHECK(parse({"build", "x", "--require=a"}).value("preload") == "a");
+    auto b = parse({"build", "x"});
+    CHECK(b.declares("jobs"));
+    CHECK(b.declares("verbose"));
+    CHECK_FALSE(b.declares("port"));
+    CHECK(b.find("port") == nullptr);
+    cli::if_declared<tool> lenient{b};
+    CHECK(lenient.value("port") == std::nullopt);
+    CHECK(lenient.value("jobs") == "4");
+    CHECK_FALSE(lenient.flag("nonexistent"));
+    CHECK(lenient.values("nonexistent").empty());
+    // integer() of an option of another kind is a mistake too.
+    try {
+      (void)b.integer("target");
+      FAIL("integer() of a choice option answered");
+    } catch (const runtime::error& e) {
+      CHECK(e.code() == "cli.not_an_integer");
+    }
   }
   SUBCASE("defaults and sources") {
     auto res = parse({"build", "x"});
@@ -321,7 +363,7 @@ TEST_CASE("runtime::cli::parse errors") {
         .name = "tool", .version = "1", .global_options = globals, .commands = commands, .auto_command = tool::none,
         .help_command = tool::help, .auto_accepts = [](std::string_view w, const cli::parsed<tool>&, const runtime::environment&) {
           return w == "buidl";
-        }};
+        }, .catch_all = true};
     std::vector<std::string_view> args{"buidl", "-x"};
     auto res = cli::parse(lenient, args, runtime::environment{});
     CHECK(res.command == tool::none);
@@ -330,6 +372,25 @@ TEST_CASE("runtime::cli::parse errors") {
     CHECK(parse({"buidl.js"}).command == tool::none);
     CHECK(parse({"./serv"}).command == tool::none);
     CHECK(parse({"completely-different"}).command == tool::none);
+  }
+  SUBCASE("the catch-all is opt-in") {
+    // The same table without catch_all: every first word that is no command is an unknown command, with a
+    // suggestion where one is close; no word at all still selects the auto command (the program's help).
+    constexpr cli::program<tool> plain = {.name = "tool", .version = "1", .global_options = globals,
+                                          .commands = commands, .auto_command = tool::none,
+                                          .help_command = tool::help};
+    static_assert(!plain.catch_all);
+    for (std::string_view w : {"buidl", "buidl.js", "./serv", "completely-different"}) {
+      std::vector<std::string_view> args{w};
+      auto o = cli::try_parse(plain, std::span<const std::string_view>(args), runtime::environment{});
+      REQUIRE(o.failure);
+      CHECK(o.failure->code() == "cli.unknown_command");
+      CHECK(o.failure->exit() == runtime::exit_code::usage);
+    }
+    std::vector<std::string_view> none;
+    CHECK(cli::parse(plain, none, runtime::environment{}).command == tool::none);
+    std::vector<std::string_view> b{"build", "x"};
+    CHECK(cli::parse(plain, b, runtime::environment{}).command == tool::build);
   }
   SUBCASE("rendered for the user") {
     auto e = parse_error({"buidl"});
@@ -420,6 +481,44 @@ TEST_CASE("runtime::cli::first_problem") {
     static_assert(cli::first_problem(with_globals(bad_conflict)).what == "conflicts names an unknown option");
     static_assert(cli::first_problem(with_globals(opt_flag)).what == "a flag cannot have an optional value");
 
+    // Every default and implicit value against its kind.
+    static constexpr option int_word[] = {{.name = "priority", .kind = value_kind::integer, .default_value = "high"}};
+    static constexpr option int_range[] = {{.name = "n", .kind = value_kind::integer, .min = 1, .max = 9, .default_value = "10"}};
+    static constexpr option int_plus[] = {{.name = "n", .kind = value_kind::integer, .default_value = "+1"}};
+    static constexpr option int_big[] = {{.name = "n", .kind = value_kind::integer, .default_value = "9223372036854775808"}};
+    static constexpr option int_ok[] = {{.name = "n", .kind = value_kind::integer, .default_value = "-9223372036854775808"}};
+    static constexpr option bool_word[] = {{.name = "b", .kind = value_kind::boolean, .default_value = "maybe"}};
+    static constexpr option bool_ok[] = {{.name = "b", .kind = value_kind::boolean, .default_value = "Off"}};
+    static constexpr option flag_default[] = {{.name = "f", .default_value = "false"}};
+    static constexpr option bad_implicit[] = {{.name = "n", .kind = value_kind::integer, .optional_value = true, .implicit_value = "x"}};
+    static constexpr option empty_implicit[] = {{.name = "p", .kind = value_kind::path, .optional_value = true}};
+    static constexpr option list_ok[] = {{.name = "l", .kind = value_kind::comma_list, .default_value = "a,b"}};
+    static_assert(cli::first_problem(with_globals(int_word)).what == "default value is not an integer within [min, max]");
+    static_assert(cli::first_problem(with_globals(int_word)).name == "priority");
+    static_assert(cli::first_problem(with_globals(int_range)).what == "default value is not an integer within [min, max]");
+    static_assert(cli::first_problem(with_globals(int_plus)).what == "default value is not an integer within [min, max]");
+    static_assert(cli::first_problem(with_globals(int_big)).what == "default value is not an integer within [min, max]");
+    static_assert(!cli::first_problem(with_globals(int_ok)));
+    static_assert(cli::first_problem(with_globals(bool_word)).what.starts_with("default value is not a boolean word"));
+    static_assert(!cli::first_problem(with_globals(bool_ok)));
+    static_assert(cli::first_problem(with_globals(flag_default)).what.starts_with("a flag cannot have a default value"));
+    static_assert(cli::first_problem(with_globals(bad_implicit)).what == "implicit value is not a value of the option's kind");
+    static_assert(cli::first_problem(with_globals(empty_implicit)).what == "implicit value is not a value of the option's kind");
+    static_assert(!cli::first_problem(with_globals(list_ok)));
+    // The constexpr integer grammar is the parser's (from_chars for int64: '-' and digits, nothing else).
+    constexpr auto int_default = [](std::string_view d) {
+      return std::array<option, 1>{option{.name = "n", .kind = value_kind::integer, .default_value = d}};
+    };
+    static constexpr auto i1 = int_default("9223372036854775807"), i2 = int_default("-9223372036854775809"),
+                          i3 = int_default("-"), i4 = int_default(" 1"), i5 = int_default("1e3"), i6 = int_default("-0");
+    static_assert(!cli::first_problem(with_globals(i1)));
+    static_assert(cli::first_problem(with_globals(i2)));
+    static_assert(cli::first_problem(with_globals(i3)));
+    static_assert(cli::first_problem(with_globals(i4)));
+    static_assert(cli::first_problem(with_globals(i5)));
+    static_assert(!cli::first_problem(with_globals(i6)));
+    static_assert(cli::well_declared<prog>);
+
     static constexpr cli::command<tool> clash_cmds[] = {
         {.id = tool::none, .name = "auto", .hidden = true},
         {.id = tool::help, .name = "help", .options = clash_global},
@@ -464,6 +563,28 @@ TEST_CASE("runtime::cli::first_problem") {
       CHECK(e.message() == "duplicate short flag: a");
     }
     CHECK_NOTHROW(cli::validate(prog));
+  }
+}
+
+TEST_CASE("runtime::cli::typed") {
+  // Names are checked at compile time (tests/cli/compile_fail.py shows the misspelt ones fail); values are the
+  // parsed<Cmd> ones.
+  auto r = parse({"build", "x", "-j", "8", "--require=p", "--watch=on", "-d", "A:1", "-V"});
+  cli::typed<prog> opts(r);
+  CHECK(opts.command() == tool::build);
+  CHECK(opts.integer("jobs") == 8);
+  CHECK(opts.value("import") == "p");
+  CHECK(opts.boolean("watch") == true);
+  CHECK(opts.values("define") == std::vector<std::string_view>{"A:1"});
+  CHECK(opts.flag("verbose"));
+  CHECK(opts.given("jobs"));
+  CHECK(&opts.raw() == &r);
+  // Declared by the program but not by the selected command: still the run-time error.
+  try {
+    (void)opts.integer("port");
+    FAIL("port is serve's option");
+  } catch (const runtime::error& e) {
+    CHECK(e.code() == "cli.undeclared_option");
   }
 }
 

@@ -324,6 +324,16 @@ TEST_CASE("runtime::render_json") {
   // Invalid UTF-8 is replaced, not thrown.
   auto bad = runtime::error(runtime::error_kind::env, "env.x", std::string("bad \xff byte"));
   CHECK_NOTHROW((void)runtime::render_json(bad));
+  // render_json writes JSON itself (runtime.error needs no JSON library): byte for byte nlohmann's dump, for
+  // control characters, quotes, backslashes, UTF-8 and ill-formed sequences, nested causes and locations.
+  auto odd = runtime::error(runtime::error_kind::config, "config.x", std::string("q\"b\\ \x01\x1f\b\f\n\r\t caf\xC3\xA9 \xE2\x82 \xff\x80 \x7f"))
+                 .at({"a\"b.toml", 7, 2, std::string("x = \"\xC3\"", 7)})
+                 .note("n1").note("n\t2").hint("h")
+                 .caused_by(e);
+  for (const auto* x : {&e, &bad, &odd}) {
+    nlohmann::json via = *x;
+    CHECK(runtime::render_json(*x) == via.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
 }
 
 TEST_CASE("runtime::crash install") {

@@ -24,8 +24,10 @@ using shutdown_policy =
     runtime::signal::graceful<runtime::signal::shutdown_options{
         .signals = {SIGINT, SIGTERM}, .deadline = std::chrono::seconds(10), .on_demand_watcher = true}>;
 using crash_policy = runtime::crash::report_to_stderr;
+using config_policy = runtime::config_file::bunfig;      // Bun's files: ~/.bunfig.toml, ./bunfig.toml, --config
 
-using app = runtime::app<program, rt_flags, allocator_policy, dialect_policy, shutdown_policy, crash_policy>;
+using app = runtime::app<program, rt_flags, allocator_policy, dialect_policy, shutdown_policy, crash_policy,
+                         config_policy>;
 
 /// What a handler gets: the parsed command line (`c.args`), the resolved environment (`c.env()`, with
 /// `c.loaded`'s files and diagnostics), bunfig settings (`c.config`) and feature flags (`c.flags`).

@@ -162,6 +162,8 @@ inline constexpr runtime::cli::program<command_id> program = {
     .auto_accepts = &auto_target_exists,
     .footer = "Commands listed as not implemented are part of Bun's command set that this driver does not provide; "
               "they exit 1 with a message.",
+    .catch_all = true,      // `rt ./file.ts`, `rt lint`: a first word that is no command is run, as Bun does
+    .reserved_by = "Bun",   // the words are Bun's reservations
 };
 
 static_assert(!runtime::cli::first_problem(program), "rt's command table has a declaration mistake");

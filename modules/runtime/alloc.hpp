@@ -12,7 +12,11 @@
 //   alloc/bridges.hpp       memory_resource_adaptor (std::pmr), std_allocator (standard Allocator<T>)
 #include "runtime/alloc/concept.hpp"
 #include "runtime/alloc/system.hpp"
-#include "runtime/alloc/mimalloc.hpp"
+// mimalloc_allocator needs <mimalloc.h> (and -lmimalloc where it is used): included where the header is on
+// the include path, so a vendored copy without mimalloc builds everything else (README, vendoring).
+#if __has_include(<mimalloc.h>)
+#  include "runtime/alloc/mimalloc.hpp"
+#endif
 #include "runtime/alloc/arena.hpp"
 #include "runtime/alloc/tracking.hpp"
 #include "runtime/alloc/debug_config.hpp"

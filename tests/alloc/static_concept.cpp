@@ -2,6 +2,7 @@
 // Compile-only tests of the Allocator concept and allocator_traits: compiling this file is the test.
 #include <cstddef>
 #include <string_view>
+#include <type_traits>
 #if RUNTIME_USE_MODULES
 import runtime.alloc;
 #else
@@ -76,6 +77,13 @@ static_assert(runtime::allocator_traits<runtime::tracking_allocator<runtime::mim
 static_assert(!runtime::allocator_traits<runtime::tracking_allocator<runtime::arena_allocator<>>>::is_thread_safe);
 static_assert(!runtime::allocator_traits<runtime::arena_allocator<>>::is_thread_safe);
 static_assert(runtime::allocator_traits<runtime::debug_allocator<>>::is_thread_safe);
+// An arena over a Backing that cannot be default-constructed is not default-constructible itself: asking
+// (std_allocator's is_stateless does) answers false instead of failing to compile on a default argument.
+using ref_arena = runtime::arena_allocator<runtime::allocator_ref<runtime::tracking_allocator<>>>;
+static_assert(!std::is_default_constructible_v<ref_arena>);
+static_assert(!runtime::allocator_traits<ref_arena>::is_stateless);
+static_assert(std::is_constructible_v<ref_arena, runtime::arena_options, runtime::tracking_allocator<>&>);
+static_assert(std::is_default_constructible_v<runtime::arena_allocator<>>);
 
 }  // namespace
 

@@ -25,7 +25,7 @@ inline constexpr runtime::cli::command<cmd> commands[] = {
 };
 inline constexpr runtime::cli::program<cmd> program{.name = "thrower", .version = "1.0.0", .global_options = globals,
                                                     .commands = commands, .auto_command = cmd::auto_,
-                                                    .help_command = cmd::help};
+                                                    .help_command = cmd::help, .catch_all = true};
 inline constexpr runtime::flags::flag_desc flag_list[] = {{.name = "unused", .help = "No effect"}};
 inline constexpr runtime::flags::flag_table flags{.flags = flag_list, .env_prefix = "THROWER_FEATURE_"};
 

@@ -7,6 +7,7 @@
 #  include <cstdint>
 #  include <functional>
 #  include <string_view>
+#  include <type_traits>
 #  include <utility>
 #endif
 #include "runtime/alloc/concept.hpp"
@@ -56,7 +57,12 @@ class arena_allocator {
   static constexpr std::string_view name = "arena_allocator";
   static constexpr bool is_thread_safe = false;
 
-  explicit arena_allocator(arena_options opt = {}, Backing backing = Backing{})
+  // Two constructors, not a default argument `Backing backing = Backing{}`: over a Backing that cannot be
+  // default-constructed (allocator_ref<A>), asking is_default_constructible of the arena (std_allocator does)
+  // would otherwise instantiate that default argument and fail to compile instead of answering false.
+  explicit arena_allocator(arena_options opt = {}) requires std::is_default_constructible_v<Backing>
+      : arena_allocator(opt, Backing{}) {}
+  arena_allocator(arena_options opt, Backing backing)
       : backing_(std::move(backing)), options_(opt), next_size_(std::max<std::size_t>(opt.initial_block_size, 256)) {}
   arena_allocator(const arena_allocator&) = delete;
   arena_allocator& operator=(const arena_allocator&) = delete;

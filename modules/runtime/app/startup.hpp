@@ -9,8 +9,8 @@
 //
 // Stages, in order, each timed by a runtime.log span at debug level (target "runtime.app"):
 // crash handler and terminate hook; allocator; command line (--cwd, --env-file, --no-env-file, --config and
-// the bunfig files); environment and .env; feature flags; logging from the resolved environment; signal
-// handling; dispatch; graceful shutdown; exit code. A failure in a stage prints that stage's error display
+// the config file of the Config policy); environment and .env; feature flags; logging from the resolved
+// environment; signal handling; dispatch; graceful shutdown; exit code. A failure in a stage prints that stage's error display
 // and returns its exit code (2 usage, 1 other errors).
 #ifndef RUNTIME_MODULE
 #  include <fcntl.h>
@@ -105,7 +105,7 @@ struct app_context {
   const cli::parsed<Cmd>& args;        ///< the parsed command line
   const environment& process_env;      ///< the process environment as it was at startup
   const env::loaded& loaded;           ///< the resolved environment, its files and diagnostics
-  const flags::bunfig& config;         ///< bunfig.toml settings (global, then project or --config)
+  const flags::bunfig& config;         ///< the config file's settings (the Config policy; empty for none)
   const flags::feature_flags& flags;   ///< the program's feature flags with their sources
   Alloc& allocator;                    ///< the program's allocator policy instance
   std::stop_token stop;                ///< stopped when a shutdown signal arrives
@@ -117,10 +117,12 @@ struct app_context {
 };
 
 /// A program assembled from policies. `Program` is a `cli::program<Cmd>` (the command table), `Flags` a
-/// `flags::flag_table`; the policies are checked by their concepts, so swapping one (system_allocator for
-/// mimalloc_allocator, dotenv_dialect for bun_dialect) is a one-line change the compiler checks.
+/// `flags::flag_table`, `Config` where settings come from (config_file::none, the default; bunfig for Bun's
+/// files; named<"todo.toml"> for the program's own); the policies are checked by their concepts, so swapping
+/// one (system_allocator for mimalloc_allocator, dotenv_dialect for bun_dialect) is a one-line change the
+/// compiler checks.
 template <const auto& Program, const flags::flag_table& Flags, Allocator Alloc, env::EnvDialect Dialect,
-          signal::ShutdownPolicy Shutdown, CrashPolicy Crash>
+          signal::ShutdownPolicy Shutdown, CrashPolicy Crash, ConfigPolicy Config = config_file::none>
 class app {
  public:
   using command_id = typename detail::program_traits<std::remove_cvref_t<decltype(Program)>>::command_id;
@@ -128,7 +130,9 @@ class app {
   using dialect = Dialect;
   using shutdown_policy = Shutdown;
   using crash_policy = Crash;
+  using config_policy = Config;
   using context = app_context<command_id, Alloc>;
+  static_assert(cli::well_declared<Program>);  // a mistake in the command table is a compile error naming it
 
   /// Runs the startup sequence, then `handler(context)` for the selected command; returns the exit code.
   /// Help, version, revision, `help <command>`, reserved words and usage errors are answered here.
@@ -225,6 +229,7 @@ class app {
     // 3. command line, --cwd, and the config files --config names (Bun reads bunfig while parsing arguments)
     const auto args = cli::args_of(argc, argv);
     cli::parsed<command_id> r;
+    const cli::if_declared<command_id> opt{r};  // the options below are optional parts of a table
     flags::bunfig config;
     {
       log::span s(log::level::debug, "runtime.app", "stage command line");
@@ -234,11 +239,11 @@ class app {
         return exit_status_of(*parsed.failure);
       }
       r = std::move(*parsed.value);
-      if (r.flag("verbose-error-trace")) show.trace = true;
+      if (opt.flag("verbose-error-trace")) show.trace = true;
       capture_error_traces(show.trace);
       if (int code = answer_builtin(r, process); code >= 0) return code;
       if (r.spec) crash::set_command(r.spec->name);
-      if (auto dir = r.value("cwd")) {
+      if (auto dir = opt.value("cwd")) {
         std::string d(*dir);
         if (::chdir(d.c_str()) != 0) {
           const int err = errno;
@@ -254,11 +259,9 @@ class app {
         return static_cast<int>(exit_code::failure);
       }
       try {
-        flags::bunfig_options bo;
-        if (auto c = r.value("config")) bo.config_path = std::string(*c);
-        bo.features = &Flags;
-        bo.global = !r.spec || r.spec->global_config;
-        config = flags::load_bunfig(process, bo);
+        config = Config::load(process, config_request{std::is_same_v<Config, config_file::none>
+                                                          ? std::nullopt : opt.value("config"), &Flags,
+                                                      /*global=*/!r.spec || r.spec->global_config});
       } catch (const error& e) {
         detail::write_all(2, render(e, show));
         return exit_status_of(e);
@@ -276,13 +279,13 @@ class app {
     {
       log::span s(log::level::debug, "runtime.app", "stage environment");
       env::load_options lo;
-      for (auto v : r.values("env-file")) lo.env_files.emplace_back(v);
+      for (auto v : opt.values("env-file")) lo.env_files.emplace_back(v);
       if (lo.env_files.empty() && config.env_file) lo.env_files.push_back(config.env_file->value);  // [env] file
-      lo.no_env_file = r.flag("no-env-file");
+      lo.no_env_file = opt.flag("no-env-file");
       lo.default_files_enabled = config.loads_default_env_files();
-      lo.strict = r.flag("strict");
+      lo.strict = opt.flag("strict");
       try {
-        if (auto d = r.value("dialect")) {
+        if (auto d = opt.value("dialect")) {
           lo.dialect = env::parse_dialect(*d);
           loaded = env::load(process, lo);
         } else {
@@ -318,7 +321,7 @@ class app {
       log::span s(log::level::debug, "runtime.app", "stage feature flags");
       try {
         std::vector<flags::cli_override> overrides;
-        for (auto v : r.values("feature"))
+        for (auto v : opt.values("feature"))
           for (const auto& item : flags::split_feature_list(v)) overrides.push_back(flags::cli_override::parse(item));
         features = flags::resolve(Flags, loaded.env, config, overrides);
       } catch (const error& e) {
@@ -427,9 +430,12 @@ class app {
     }
     if (r.spec && r.spec->reserved) {
       std::string w(r.word), name(Program.name);
-      detail::write_all(2, "Uh-oh. " + name + " " + w + " is a subcommand reserved for future use by Bun.\n\n" +
-                              "If you were trying to run a package.json script called " + w + ", use " + name +
-                              " run " + w + ".\n");
+      const std::string owner(Program.reserved_by.empty() ? Program.name : Program.reserved_by);
+      // The package.json advice only where the program has a `run` command to take it.
+      const std::string advice = cli::find_command(Program, "run") == nullptr ? std::string()
+          : "\nIf you were trying to run a package.json script called " + w + ", use " + name + " run " + w + ".\n";
+      detail::write_all(2, "Uh-oh. " + name + " " + w + " is a subcommand reserved for future use by " + owner + ".\n" +
+                              advice);
       return static_cast<int>(exit_code::failure);
     }
     return -1;

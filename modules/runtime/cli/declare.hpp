@@ -2,23 +2,82 @@
 // runtime.cli / declare: the declaration types a program writes as constexpr data (option, command, program)
 // and the type parsing fills in (parsed<Cmd>: the command, its typed option values, where each came from).
 #ifndef RUNTIME_MODULE
-#  include <charconv>
 #  include <cstddef>
 #  include <cstdint>
 #  include <limits>
 #  include <optional>
 #  include <span>
+#  include <string>
 #  include <string_view>
-#  include <system_error>
 #  include <vector>
 #  include "runtime/detail/text.hpp"
 #endif
 #if !defined(RUNTIME_MODULE) && !defined(RUNTIME_GMF)
+#  include "runtime/error.hpp"
 #  include "runtime/env.hpp"
 #endif
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_CLI_DECLARE_HPP_)
 #define RUNTIME_CLI_DECLARE_HPP_
 #include "runtime/config.hpp"
+
+namespace runtime { inline namespace v1 { namespace cli { namespace detail {
+
+/// Calls f(word) for each `sep`-separated word of `list` (empty words skipped).
+template <class F>
+constexpr void for_each_word(std::string_view list, char sep, F&& f) {
+  std::size_t i = 0;
+  while (i < list.size()) {
+    while (i < list.size() && list[i] == sep) ++i;
+    std::size_t j = i;
+    while (j < list.size() && list[j] != sep) ++j;
+    if (j > i) f(list.substr(i, j - i));
+    i = j;
+  }
+}
+
+constexpr bool list_contains(std::string_view list, char sep, std::string_view word) {
+  bool found = false;
+  for_each_word(list, sep, [&](std::string_view w) { found = found || w == word; });
+  return found;
+}
+
+/// A decimal integer as the integer kind accepts it: an optional '-', then digits only, within int64.
+/// constexpr (std::from_chars is not in C++20), so declarations can be checked at compile time.
+constexpr std::optional<std::int64_t> parse_decimal(std::string_view s) noexcept {
+  const bool negative = !s.empty() && s.front() == '-';
+  if (negative) s.remove_prefix(1);
+  if (s.empty()) return std::nullopt;
+  // Accumulate as a negative number: its range includes INT64_MIN.
+  constexpr std::int64_t low = std::numeric_limits<std::int64_t>::min();
+  std::int64_t n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const int d = c - '0';
+    if (n < (low + d) / 10) return std::nullopt;
+    n = n * 10 - d;
+  }
+  if (!negative) {
+    if (n == low) return std::nullopt;
+    n = -n;
+  }
+  return n;
+}
+
+/// Does option `o` answer to long name `n` (its name or one of its aliases)? (A template: cli::option is
+/// declared below.)
+template <class Option>
+constexpr bool has_long(const Option& o, std::string_view n) {
+  return !n.empty() && (o.name == n || list_contains(o.aliases, ' ', n));
+}
+
+/// Throws the error a lookup of an option the command does not declare raises: a mistake in the program.
+[[noreturn]] inline void throw_undeclared(std::string_view name, std::string_view command) {
+  std::string where = command.empty() ? std::string("the program") : "command \"" + std::string(command) + "\"";
+  throw error(error_kind::cli, "cli.undeclared_option",
+              "option --" + std::string(name) + " is not declared by " + where + " or the global options");
+}
+
+}}}}  // namespace runtime::v1::cli::detail
 
 RUNTIME_EXPORT_BEGIN
 namespace runtime { inline namespace v1 { namespace cli {
@@ -102,6 +161,11 @@ struct program {
   /// environment the parse was given (its PATH). nullptr: always an error.
   bool (*auto_accepts)(std::string_view word, const parsed<Cmd>& before, const environment& env) = nullptr;
   std::string_view footer = {};                ///< last paragraph of the main help
+  /// The hidden catch-all: true makes a first word that is no command (and not close to one, see auto_accepts)
+  /// select auto_command with the word as its first positional, as `bun ./file.ts` runs a file. false (the
+  /// default): such a word is an unknown-command error. No word at all selects auto_command either way.
+  bool catch_all = false;
+  std::string_view reserved_by = {};           ///< who reserved the `reserved` command words, for their message; empty: `name`
 };
 
 /// Where a value came from.
@@ -129,6 +193,7 @@ struct parsed {
   bool version = false;                      ///< a version-role option was given
   bool revision = false;                     ///< a revision-role option was given
   std::vector<option_value> options;         ///< given on the command line, from env, or defaulted
+  std::span<const option> globals = {};      ///< the program's global options (set by parse)
 
   /// The command's arguments in order: positionals, then the words after "--".
   std::vector<std::string_view> operands() const {
@@ -138,43 +203,60 @@ struct parsed {
     all.insert(all.end(), passthrough.begin(), passthrough.end());
     return all;
   }
-  /// The entry for long name `name`, or nullptr.
+  /// Does the selected command or the global option list declare long name (or alias) `name`?
+  bool declares(std::string_view name) const {
+    if (spec)
+      for (const auto& o : spec->options)
+        if (detail::has_long(o, name)) return true;
+    for (const auto& o : globals)
+      if (detail::has_long(o, name)) return true;
+    return false;
+  }
+  /// The entry for long name (or alias) `name`, or nullptr when it has no value or is not declared: the
+  /// lenient lookup, for code that serves many programs (runtime::app reads `--cwd` where one is declared).
   const option_value* find(std::string_view name) const {
     for (const auto& v : options)
-      if (v.spec->name == name) return &v;
+      if (detail::has_long(*v.spec, name)) return &v;
     return nullptr;
   }
+  // The lookups below are strict: a name neither the selected command nor the globals declare (a typo,
+  // "priorty") throws runtime::error cli.undeclared_option instead of answering "absent" (cli::typed catches
+  // it at compile time).
+
   /// True when given on the command line or by its environment variable (not by a default).
   bool given(std::string_view name) const {
-    auto* v = find(name);
+    auto* v = entry(name);
     return v && v->source != value_source::default_value;
   }
   /// A flag's state; for a boolean option its value.
   bool flag(std::string_view name) const {
-    auto* v = find(name);
+    auto* v = entry(name);
     if (!v) return false;
     if (v->spec->kind == value_kind::boolean)
       return !v->values.empty() && runtime::detail::parse_bool_word(v->values.back()).value_or(false);
     return true;
   }
-  /// The last value, or nullopt.
+  /// The last value, or nullopt when the option has none (not given, no environment value, no default).
   std::optional<std::string_view> value(std::string_view name) const {
-    auto* v = find(name);
+    auto* v = entry(name);
     if (!v || v->values.empty()) return std::nullopt;
     return v->values.back();
   }
   /// Every value, in command-line order (lists, comma lists split).
   std::vector<std::string_view> values(std::string_view name) const {
-    auto* v = find(name);
+    auto* v = entry(name);
     return v ? v->values : std::vector<std::string_view>{};
   }
-  /// An integer option's value (validated during parsing).
+  /// An integer option's value, or nullopt when it has none. Values are validated by parse and defaults by
+  /// first_problem; \throws runtime::error cli.not_an_integer when `name` is not an integer option.
   std::optional<std::int64_t> integer(std::string_view name) const {
-    auto s = value(name);
-    if (!s) return std::nullopt;
-    std::int64_t n = 0;
-    auto r = std::from_chars(s->data(), s->data() + s->size(), n);
-    if (r.ec != std::errc{}) return std::nullopt;
+    auto* v = entry(name);
+    if (v && v->spec->kind != value_kind::integer)
+      throw error(error_kind::cli, "cli.not_an_integer", "option --" + std::string(name) + " is not an integer option");
+    if (!v || v->values.empty()) return std::nullopt;
+    const auto n = detail::parse_decimal(v->values.back());
+    if (!n)  // only a hand-built parsed<Cmd> gets here
+      throw error(error_kind::cli, "cli.not_an_integer", "option --" + std::string(name) + " has a value that is not an integer");
     return n;
   }
   /// A boolean option's value: "true"/"1"/"yes"/"on" or "false"/"0"/"no"/"off" (ASCII case-insensitive).
@@ -182,6 +264,27 @@ struct parsed {
     auto s = value(name);
     if (!s) return std::nullopt;
     return runtime::detail::parse_bool_word(*s);
+  }
+
+ private:
+  const option_value* entry(std::string_view name) const {
+    if (!declares(name)) detail::throw_undeclared(name, spec ? spec->name : std::string_view{});
+    return find(name);
+  }
+};
+
+/// Lookups of options that may not be declared at all, answering "absent" for those: for code that serves
+/// many programs (runtime::app reads `--cwd` and `--env-file` where a program declares them). A program's
+/// own code uses parsed<Cmd> (or cli::typed), which treats an undeclared name as the mistake it is.
+template <class Cmd>
+struct if_declared {
+  const parsed<Cmd>& args;
+  bool flag(std::string_view name) const { return args.declares(name) && args.flag(name); }
+  std::optional<std::string_view> value(std::string_view name) const {
+    return args.declares(name) ? args.value(name) : std::nullopt;
+  }
+  std::vector<std::string_view> values(std::string_view name) const {
+    return args.declares(name) ? args.values(name) : std::vector<std::string_view>{};
   }
 };
 

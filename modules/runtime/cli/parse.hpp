@@ -8,7 +8,6 @@
 // skips candidates whose length alone rules them out).
 #ifndef RUNTIME_MODULE
 #  include <algorithm>
-#  include <charconv>
 #  include <cstddef>
 #  include <cstdint>
 #  include <limits>
@@ -16,7 +15,6 @@
 #  include <span>
 #  include <string>
 #  include <string_view>
-#  include <system_error>
 #  include <utility>
 #  include <vector>
 #  include "runtime/detail/text.hpp"
@@ -134,10 +132,7 @@ inline std::string option_display(const option& o) {
 inline void check_value(const option& o, std::string_view text, const std::string& who) {
   switch (o.kind) {
     case value_kind::integer: {
-      std::int64_t n = 0;
-      auto r = std::from_chars(text.data(), text.data() + text.size(), n);
-      bool ok = !text.empty() && r.ec == std::errc{} && r.ptr == text.data() + text.size();
-      if (!ok || n < o.min || n > o.max) {
+      if (!valid_value(o, text)) {
         std::string msg = "invalid value " + quote_for_message(text) + " for " + who + ": expected an integer";
         if (o.min != std::numeric_limits<std::int64_t>::min() || o.max != std::numeric_limits<std::int64_t>::max())
           msg += " from " + std::to_string(o.min) + " to " + std::to_string(o.max);
@@ -173,6 +168,7 @@ template <class Cmd>
 parsed<Cmd> parse_into(const program<Cmd>& p, std::span<const std::string_view> args, const environment& env,
                        const command<Cmd>*& cmd) {
   parsed<Cmd> r;
+  r.globals = p.global_options;
   cmd = nullptr;
   const command<Cmd>* auto_cmd = command_by_id(p, p.auto_command);
 
@@ -328,7 +324,8 @@ parsed<Cmd> parse_into(const program<Cmd>& p, std::span<const std::string_view> 
       }
       auto near = suggest_command(p, a);
       bool path_like = a.find('/') != std::string_view::npos || a.find('.') != std::string_view::npos;
-      if (!near.empty() && !path_like && !(p.auto_accepts && p.auto_accepts(a, r, env))) throw unknown_command_error(p, a);
+      if (!p.catch_all || (!near.empty() && !path_like && !(p.auto_accepts && p.auto_accepts(a, r, env))))
+        throw unknown_command_error(p, a);
       cmd = auto_cmd;
       r.word = a;
     }

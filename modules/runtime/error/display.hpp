@@ -8,9 +8,11 @@
 #  include <optional>
 #  include <string>
 #  include <string_view>
-#  include <nlohmann/json.hpp>
+#  include <system_error>
+#  include <vector>
 #  include "runtime/detail/stack.hpp"
 #  include "runtime/detail/text.hpp"
+#  include "runtime/detail/utf8.hpp"
 #endif
 #include "runtime/error/error.hpp"
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_ERROR_DISPLAY_HPP_)
@@ -128,6 +130,49 @@ void append_trace(std::string& out, const Error& e, bool color) {
   }
 }
 
+inline void append_json_strings(std::string& out, const std::vector<std::string>& v) {
+  out += '[';
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(out, v[i]);
+  }
+  out += ']';
+}
+// The bytes nlohmann's dump(-1) gives for to_json's object: keys in sorted order (its std::map), no spaces.
+inline void append_error_json(std::string& out, const error& e) {
+  out += '{';
+  if (const auto* c = e.cause()) {
+    out += "\"cause\":";
+    append_error_json(out, *c);
+    out += ',';
+  }
+  out += "\"code\":";
+  append_json_string(out, e.code());
+  out += ",\"exit_code\":" + std::to_string(exit_status_of(e)) + ",\"hints\":";
+  append_json_strings(out, e.hints());
+  out += ",\"kind\":";
+  append_json_string(out, to_string(e.kind()));
+  if (const auto* loc = e.location()) {
+    out += ",\"location\":{\"column\":" + std::to_string(loc->column) + ",\"file\":";
+    append_json_string(out, loc->file);
+    out += ",\"line\":" + std::to_string(loc->line) + ",\"line_text\":";
+    append_json_string(out, loc->line_text);
+    out += '}';
+  }
+  out += ",\"message\":";
+  append_json_string(out, e.message());
+  out += ",\"notes\":";
+  append_json_strings(out, e.notes());
+  if (auto ec = e.sys_error()) {
+    out += ",\"system_error\":{\"category\":";
+    append_json_string(out, ec.category().name());
+    out += ",\"message\":";
+    append_json_string(out, ec.message());
+    out += ",\"value\":" + std::to_string(ec.value()) + "}";
+  }
+  out += '}';
+}
+
 } } }  // namespace runtime::v1::detail
 
 RUNTIME_EXPORT_BEGIN
@@ -200,9 +245,12 @@ inline std::string render(const error& e, const display_options& options = {}) {
 
 /// The machine form: {"kind","code","message","exit_code","notes","hints"} plus "location"
 /// {file,line,column,line_text}, "system_error" {category,value,message} and "cause" (nested) when present.
-/// Found by ADL, so `nlohmann::json j = err;` works.
-inline void to_json(nlohmann::json& j, const error& e) {
-  j = nlohmann::json::object();
+/// A template over the JSON type, so this module needs no JSON library (nlohmann-json is the consumer's):
+/// found by ADL, `nlohmann::json j = err;` works wherever <nlohmann/json.hpp> is included.
+template <class Json>
+  requires requires(Json& j) { j = Json::object(); }
+void to_json(Json& j, const error& e) {
+  j = Json::object();
   j["kind"] = std::string(to_string(e.kind()));
   j["code"] = e.code();
   j["message"] = e.message();
@@ -217,17 +265,19 @@ inline void to_json(nlohmann::json& j, const error& e) {
     j["system_error"] = {{"category", ec.category().name()}, {"value", ec.value()}, {"message", ec.message()}};
   }
   if (const auto* c = e.cause()) {
-    nlohmann::json cj;
+    Json cj;
     to_json(cj, *c);
     j["cause"] = std::move(cj);
   }
 }
 
-/// to_json as one line of text (invalid UTF-8 is replaced, never thrown on).
+
+/// to_json as one line of text, byte for byte what `nlohmann::json(e).dump()` gives with invalid UTF-8
+/// replaced (never thrown on).
 inline std::string render_json(const error& e) {
-  nlohmann::json j;
-  to_json(j, e);
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out;
+  detail::append_error_json(out, e);
+  return out;
 }
 
 } }  // namespace runtime::v1
