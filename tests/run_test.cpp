@@ -514,6 +514,11 @@ TEST_CASE("runtime::run::messages") {
     CHECK(run::program_failure("prog", 0, 34, true) ==
           "\x1b[0m\x1b[31merror\x1b[0m: Failed to run \"\x1b[1mprog\x1b[0m\" due to signal \x1b[1mcode 34\x1b[0m\n");
   }
+  SUBCASE("a program that could not be started: Bun's two lines, named by its base name") {
+    CHECK(run::spawn_failure("/p/node_modules/.bin/yy", "ENOEXEC: /p/node_modules/.bin/yy: Exec format error (posix_spawn())") ==
+          "error: Failed to run \"yy\" due to:\nENOEXEC: /p/node_modules/.bin/yy: Exec format error (posix_spawn())\n");
+    CHECK(run::spawn_failure("yy", "E2BIG: x", true) == "\x1b[0m\x1b[31merror\x1b[0m: Failed to run \"\x1b[1myy\x1b[0m\" due to:\nE2BIG: x\n");
+  }
 }
 
 TEST_CASE("runtime::run::script_list") {

@@ -4,9 +4,10 @@ same temporary project, and stdout, stderr and the exit status are compared. Whe
 README table "rt run vs bun run"), rt's documented behaviour is asserted instead, next to what Bun does.
 
 usage: differential_run.py <rt>     (Bun: $RUNTIME_PEERS/bun, else tests/peers/node_modules/.bin/bun)
-Exits 77 (skipped) with a message when Bun is absent. The signal cases of item 4 (a signal sent to rt's pid
-alone) are in tests/signal (owned with runtime.signal's child API)."""
-import json, os, re, signal, stat, subprocess, sys, tempfile
+Exits 77 (skipped) with a message when Bun is absent. Item 4's signal cases (a signal sent to rt's pid alone)
+are compared with Bun here for a one-command script; tests/signal covers the rest (several commands,
+background jobs, the terminal, timeout(1)), where Bun leaves processes running and rt does not."""
+import json, os, re, signal, stat, subprocess, sys, tempfile, time
 
 RT = os.path.abspath(sys.argv[1])
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -310,6 +311,58 @@ with tempfile.TemporaryDirectory() as root:
         r = execute([RT, "run", "a"], bad, pj.env())
         check("an oversized package.json", (r[0], r[1], r[2].startswith("error: cannot read package.json: "),
                                             f" --> {bad}/package.json" in r[2]), (1, "", True, True))
+
+    # Programs that cannot be started: Bun's two lines. For a missing `#!` interpreter rt also names it
+    # (README "rt run vs bun run"); Bun's line is rt's first part.
+    pj.write("node_modules/.bin/garbage", "\x7fELFgarbage", 0o755)
+    pj.write("node_modules/.bin/noint", "#!/nonexistent/interp\n", 0o755)
+    pj.same("a program the kernel cannot execute", ["garbage"])
+    pj.same("a program the kernel cannot execute, auto command", [], rt_args=["garbage"], bun_args=["garbage"])
+    b, r = pj.both(["noint", "a"])
+    check("a program whose interpreter is missing",
+          (r[0], r[1], r[2]), (b[0], b[1], b[2].rstrip("\n") + "; its interpreter /nonexistent/interp was not found\n"))
+
+    # Item 4: a signal sent to the runner's pid alone ends a one-command script at once, with the same report
+    # and status as Bun, and leaves nothing running.
+    def signalled(argv, sig, marker):
+        p = subprocess.Popen(argv, cwd=pj.dir, env=pj.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not survivors(marker):
+            time.sleep(0.02)
+        os.kill(p.pid, sig)
+        try:
+            out, err = p.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+        time.sleep(0.2)
+        left = survivors(marker)
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        return p.returncode, out.decode(), err.decode(), left
+
+    def survivors(marker):
+        found = []
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    with open(f"/proc/{d}/cmdline", "rb") as f:
+                        if marker.encode() in f.read():
+                            found.append(int(d))
+                except OSError:
+                    pass
+        return found
+
+    for sig, secs in ((signal.SIGTERM, "31.25"), (signal.SIGINT, "31.5"), (signal.SIGHUP, "31.75")):
+        pj.write("package.json", '{"scripts": {"long": "sleep %s"}}' % secs)
+        b = signalled([BUN, "run", "long"], sig, "sleep\0" + secs)
+        r = signalled([RT, "run", "long"], sig, "sleep\0" + secs)
+        check(f"{sig.name} to the runner's pid alone", r[:3], b[:3])
+        check(f"{sig.name}: nothing of the script is left running", r[3], [])
+    pj.write("package.json", PACKAGE)
 
 if failures:
     print("\n".join(failures))

@@ -84,6 +84,7 @@ std::optional<sig::child_result> start(const std::vector<std::string>& argv, con
     return sig::run_child(argv, envp, child_opts());
   } catch (const runtime::error& e) {
     if (e.code() == "signal.program_not_found") say(run::target_not_found(shown, color));
+    else if (e.code() == "signal.spawn_failed") say(run::spawn_failure(shown, e.message(), color));
     else say(runtime::render(e, {.color = color}));
     return std::nullopt;
   }

@@ -141,6 +141,25 @@ inline std::optional<std::string> program_failure(std::string_view program, int 
   return out;
 }
 
+/// Bun's report of a program that could not be started: `error: Failed to run "<name>" due to:` and, on the
+/// next line, `reason` (signal::run_child's "signal.spawn_failed" message, e.g.
+/// `ENOEXEC: /p/x: Exec format error (posix_spawn())`), with a newline. `program` may be the resolved path: Bun
+/// names the program by its base name.
+inline std::string spawn_failure(std::string_view program, std::string_view reason, bool color = false) {
+  std::string_view name = program;
+  if (const std::size_t slash = name.rfind('/'); slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  std::string out;
+  detail::append_run_error(out, color, /*dim_colon=*/false);
+  out += "Failed to run \"";
+  detail::paint_style(out, color, detail::ansi_bold);
+  out += detail::cut_for_message(name);
+  detail::paint_style(out, color, detail::ansi_reset);
+  out += "\" due to:\n";
+  out += reason;
+  out += '\n';
+  return out;
+}
+
 /// Bun's answer when nothing called `name` was found: `error: <what> "<name>"` and a newline, where `what` is
 /// "Script not found", "Module not found" or "File not found". A long name is cut as every message cuts what it
 /// echoes (detail::cut_for_message): a 100 KB argument stays a short line (Bun prints it whole).
