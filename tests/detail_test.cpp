@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/detail/json.hpp"
 #include "runtime/detail/posix_io.hpp"
 #include "runtime/detail/signals.hpp"
 #include "runtime/detail/stack.hpp"
@@ -298,6 +299,41 @@ TEST_CASE("runtime::detail::utf8") {
     CHECK(d::utf8_truncate("ab\xe2\x9c\x93", 4) == "ab");
     CHECK(d::utf8_truncate("ab\xe2\x9c\x93", 5) == "ab\xe2\x9c\x93");
     CHECK(d::utf8_truncate("\xc3\xa9\xc3\xa9", 3) == "\xc3\xa9");
+  }
+}
+
+TEST_CASE("runtime::detail::json") {
+  namespace d = runtime::detail;
+  auto json = [](std::string_view s) {
+    std::string out = "x";
+    d::append_json_string(out, s);
+    return out.substr(1);
+  };
+  SUBCASE("escapes as JSON.stringify: short forms, \\u00xx for other controls, DEL and UTF-8 kept") {
+    CHECK(json("") == "\"\"");
+    CHECK(json("a\"b\\c") == "\"a\\\"b\\\\c\"");
+    CHECK(json("\b\f\n\r\t") == "\"\\b\\f\\n\\r\\t\"");
+    CHECK(json(std::string_view("\x00\x01\x1f", 3)) == "\"\\u0000\\u0001\\u001f\"");
+    CHECK(json("\x7f") == "\"\x7f\"");
+    CHECK(json("h\xC3\xA9llo \xE2\x82\xAC") == "\"h\xC3\xA9llo \xE2\x82\xAC\"");
+  }
+  SUBCASE("one U+FFFD per maximal ill-formed subpart") {
+    CHECK(json("a\xE2\x82") == "\"a\xEF\xBF\xBD\"");        // a 3-byte sequence cut short: one
+    CHECK(json("\xFF\xFE") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // two bytes that start nothing: two
+  }
+  SUBCASE("the eight-byte fast path agrees with the byte loop at every position") {
+    for (std::size_t at = 0; at < 20; ++at) {
+      std::string s(20, 'a');
+      s[at] = '"';
+      std::string want = "\"" + s.substr(0, at) + "\\\"" + s.substr(at + 1) + "\"";
+      CHECK(json(s) == want);
+    }
+  }
+  SUBCASE("write_json_string fits in 6n+2 bytes") {
+    const std::string worst(50, '\x01');
+    std::string buf(6 * worst.size() + 2, '\0');
+    char* end = d::write_json_string(buf.data(), worst);
+    CHECK(static_cast<std::size_t>(end - buf.data()) == buf.size());
   }
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Compiled with -fsyntax-only under other standards (C++23) by the 'build' suite: every header must stay valid.
+#include <runtime/detail/json.hpp>
 #include <runtime/detail/posix_io.hpp>
 #include <runtime/detail/signals.hpp>
 #include <runtime/detail/stack.hpp>

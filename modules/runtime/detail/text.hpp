@@ -44,6 +44,14 @@ inline void paint(std::string& out, bool color, std::string_view style, std::str
   if (color) out += ansi_reset;
 }
 
+// ---- bytes ---------------------------------------------------------------------------------------------
+
+/// Nonzero when one of the eight bytes of `w` is `c`. async-signal-safe.
+inline constexpr std::uint64_t word_has_byte(std::uint64_t w, unsigned char c) noexcept {
+  const std::uint64_t x = w ^ (0x0101010101010101ull * c);
+  return (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+}
+
 // ---- ASCII case ------------------------------------------------------------------------------------------
 
 /// `c` in lower case if it is an ASCII capital; any other byte unchanged. async-signal-safe.

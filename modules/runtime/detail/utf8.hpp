@@ -129,37 +129,6 @@ constexpr std::string_view utf8_truncate(std::string_view s, std::size_t max) no
   return s.substr(0, cut);
 }
 
-/// Appends `s` as a JSON string, quotes included, as nlohmann's dump() with the replace handler writes it:
-/// `"` and `\\` escaped, \b \f \n \r \t, other bytes below 0x20 as \u00xx, UTF-8 kept, each maximal ill-formed
-/// subpart as U+FFFD. (Allocates: not for signal context.)
-inline void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for_each_utf8_replaced(s, [&](std::string_view piece) {
-    for (char c : piece) {
-      const auto u = static_cast<unsigned char>(c);
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          if (u < 0x20) {
-            constexpr char hex[] = "0123456789abcdef";
-            out += "\\u00";
-            out += hex[u >> 4];
-            out += hex[u & 0xf];
-          } else {
-            out += c;
-          }
-      }
-    }
-  });
-  out += '"';
-}
-
 }}}  // namespace runtime::v1::detail
 
 #endif  // RUNTIME_DETAIL_UTF8_HPP_

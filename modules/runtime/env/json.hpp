@@ -8,6 +8,7 @@
 #  include <string>
 #  include <string_view>
 #  include "runtime/detail/text.hpp"
+#  include "runtime/detail/json.hpp"
 #  include "runtime/detail/utf8.hpp"
 #endif
 #include "runtime/env/environment.hpp"
@@ -15,74 +16,6 @@
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_ENV_JSON_HPP_)
 #define RUNTIME_ENV_JSON_HPP_
 #include "runtime/config.hpp"
-namespace runtime { inline namespace v1 { namespace detail {
-
-/// Writes `s` as a JSON string (quotes included) at `p`, which has room for 6 * s.size() + 2 bytes; returns
-/// the end.
-inline char* write_json_string(char* p, std::string_view s) noexcept {
-  *p++ = '"';
-  std::size_t i = 0;
-  const std::size_t n = s.size();
-  const char* d = s.data();
-  while (i < n) {
-    std::size_t run = i;
-    // Eight bytes at a time while none needs a look (< 0x20, '"', '\\', >= 0x80).
-    for (; run + 8 <= n; run += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, d + run, 8);
-      constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-      const std::uint64_t control_or_high = ((w - ones * 0x20) & ~w) | w;  // a byte < 0x20 or >= 0x80
-      if ((control_or_high & high) | word_has_byte(w, '"') | word_has_byte(w, '\\')) break;
-    }
-    while (run < n) {
-      unsigned char c = static_cast<unsigned char>(d[run]);
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
-      ++run;
-    }
-    if (run > i) std::memcpy(p, d + i, run - i);  // d may be null for an empty view
-    p += run - i;
-    i = run;
-    if (i >= n) break;
-    unsigned char c = static_cast<unsigned char>(d[i]);
-    if (c >= 0x80) {
-      // A whole sequence is copied; each maximal subpart of an ill-formed one becomes one U+FFFD, as the WHATWG
-      // decoder (Bun, browsers) does, so a truncated 3-byte sequence is one replacement character, not two.
-      const utf8_step step = utf8_next(std::string_view(d + i, n - i));
-      if (step.valid) {
-        std::memcpy(p, d + i, step.length);
-        p += step.length;
-      } else {
-        std::memcpy(p, utf8_replacement.data(), utf8_replacement.size());
-        p += utf8_replacement.size();
-      }
-      i += step.length;
-      continue;
-    }
-    *p++ = '\\';
-    switch (c) {
-      case '"': *p++ = '"'; break;
-      case '\\': *p++ = '\\'; break;
-      case '\n': *p++ = 'n'; break;
-      case '\r': *p++ = 'r'; break;
-      case '\t': *p++ = 't'; break;
-      case '\b': *p++ = 'b'; break;
-      case '\f': *p++ = 'f'; break;
-      default: {
-        static constexpr char hex[] = "0123456789abcdef";
-        std::memcpy(p, "u00", 3);
-        p[3] = hex[c >> 4];
-        p[4] = hex[c & 15];
-        p += 5;
-      }
-    }
-    ++i;
-  }
-  *p++ = '"';
-  return p;
-}
-
-}}}  // namespace runtime::v1::detail
-
 RUNTIME_EXPORT_BEGIN
 namespace runtime { inline namespace v1 { namespace env {
 
@@ -100,12 +33,7 @@ inline bool is_secret_key(std::string_view key) {
 }
 
 /// Appends `s` as a JSON string (quotes included), like JSON.stringify: invalid UTF-8 bytes become U+FFFD.
-inline void append_json_string(std::string& out, std::string_view s) {
-  std::size_t at = out.size();
-  out.resize(at + 6 * s.size() + 2);
-  char* end = detail::write_json_string(out.data() + at, s);
-  out.resize(static_cast<std::size_t>(end - out.data()));
-}
+inline void append_json_string(std::string& out, std::string_view s) { detail::append_json_string(out, s); }
 
 /// Writes the whole environment as one JSON object on one line (keys sorted, no trailing newline) through
 /// `write(std::string_view)`, in pieces of about `chunk` bytes: the bytes of to_json() without holding them all.

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // runtime.env / text_scan: byte-level scanning shared by the .env grammars and the loader: character
-// classes, eight-byte word tests, the UTF-8 BOM, and line/column counting for provenance.
+// classes, the UTF-8 BOM, and line/column counting for provenance (eight-byte word tests: detail/text.hpp).
 #ifndef RUNTIME_MODULE
 #  include <cstdint>
 #  include <cstring>
 #  include <string_view>
+#  include "runtime/detail/text.hpp"
 #endif
 #if !defined(RUNTIME_GMF) && !defined(RUNTIME_ENV_TEXT_SCAN_HPP_)
 #define RUNTIME_ENV_TEXT_SCAN_HPP_
@@ -36,12 +37,6 @@ inline constexpr bool is_env_name_char(unsigned char c) noexcept { return env_ch
 /// Ends an unquoted value: '#', '\r', '\n'.
 inline constexpr bool is_env_value_end(unsigned char c) noexcept {
   return env_char_classes.t[c] & env_char_table::value_end;
-}
-
-/// Nonzero when one of the eight bytes of `w` is `c`.
-inline constexpr std::uint64_t word_has_byte(std::uint64_t w, unsigned char c) noexcept {
-  const std::uint64_t x = w ^ (0x0101010101010101ull * c);
-  return (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
 }
 
 /// `s` without a leading UTF-8 byte order mark.

@@ -12,6 +12,7 @@
 #  include <cstdint>
 #  include <cstring>
 #  include <exception>
+#  include "runtime/detail/json.hpp"
 #  include <string_view>
 #  include "runtime/detail/posix_io.hpp"
 #  include "runtime/detail/signals.hpp"
@@ -127,33 +128,11 @@ struct sink {
     return put(std::string_view(t, k));
   }
   /// A JSON string literal that is valid UTF-8 whatever `s` holds (the slots hold what the program gave
-  /// them): well-formed UTF-8 passes through, and each ill-formed part becomes U+FFFD, one per maximal
-  /// subpart as Unicode recommends (so it matches what most decoders show).
-  // async-signal-safe (no allocation, no lock: a byte loop into the fixed buffer)
+  /// them), written by the one JSON string writer (detail::json_escape).
+  // async-signal-safe (no allocation, no lock: pieces into the fixed buffer)
   sink& json(std::string_view s) noexcept {
     put('"');
-    std::size_t i = 0;
-    while (i < s.size()) {
-      const auto u = static_cast<unsigned char>(s[i]);
-      if (u < 0x80) {
-        const char c = s[i++];
-        if (c == '"' || c == '\\') {
-          put('\\').put(c);
-        } else if (c == '\n') {
-          put("\\n");
-        } else if (u < 0x20 || u == 0x7f) {
-          put("\\u00");
-          put("0123456789abcdef"[u >> 4]).put("0123456789abcdef"[u & 0xf]);
-        } else {
-          put(c);
-        }
-        continue;
-      }
-      const utf8_step step = utf8_next(s.substr(i));  // a bad lead byte alone, or a sequence cut short: 1 U+FFFD
-      if (step.valid) put(s.substr(i, step.length));
-      else put("\\ufffd");
-      i += step.length;
-    }
+    detail::json_escape(s, [this](std::string_view piece) noexcept { put(piece); });
     return put('"');
   }
 

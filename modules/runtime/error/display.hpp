@@ -10,6 +10,7 @@
 #  include <string_view>
 #  include <system_error>
 #  include <vector>
+#  include "runtime/detail/json.hpp"
 #  include "runtime/detail/stack.hpp"
 #  include "runtime/detail/text.hpp"
 #  include "runtime/detail/utf8.hpp"
