@@ -252,7 +252,17 @@ def wait_pids(path, n, timeout=10.0):
     return [int(x) for x in lines(path)[:n]]
 
 
-def wait_children(pid, timeout=10.0):
+def cmdline(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
+
+
+def wait_children(pid, timeout=10.0, exec_of=None):
+    """The children of `pid` once it has one (with `exec_of`: once one has exec'd that program; a forked shell
+    child still holds the shell's SIGINT handler until its exec, so a SIGINT then is deferred and lost)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -260,7 +270,7 @@ def wait_children(pid, timeout=10.0):
                 kids = [int(x) for x in f.read().split()]
         except FileNotFoundError:
             kids = []
-        if kids:
+        if kids and (exec_of is None or any(cmdline(k).startswith(exec_of + b"\0") for k in kids)):
             return kids
         if time.monotonic() > deadline:
             fail("process %d never started a child" % pid)
@@ -286,7 +296,7 @@ def run_job(tmp, name, script, sig, want_rc, npids, rounds=3):
             if script is SEQUENCE:
                 # Only once sleep runs: dash -c catches SIGINT and defers one that comes between two commands
                 # (as it does for a Ctrl-C at a terminal), which is dash's business, not ours.
-                pids += wait_children(pids[0])
+                pids += wait_children(pids[0], exec_of=b"sleep")
             os.kill(p.pid, sig)
             try:
                 rc = p.wait(timeout=10)
